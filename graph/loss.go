@@ -1,0 +1,117 @@
+package graph
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Loss is a reconstruction loss ℓ(x, x'), averaged over the batch.
+type Loss struct {
+	Name string
+	Doc  string
+	f    func(b *Builder, x, recon *G.Node) *G.Node
+}
+
+// Build adds ℓ(x, x') to b's graph: a scalar node. x and recon are (batch, …).
+func (l Loss) Build(b *Builder, x, recon *G.Node) *G.Node {
+	if !b.ok(x, recon) {
+		return nil
+	}
+	return l.f(b, x, recon)
+}
+
+var (
+	// L2 is the defining loss ‖x − x'‖₂ per sample, averaged over the batch.
+	L2 = Loss{"l2", "‖x − x'‖ per image, mean over the batch", l2}
+	// MSE is the mean of (x − x')² over batch and pixels.
+	MSE = Loss{"mse", "mean of (x − x')² over pixels and batch", mse}
+	// BCE is the binary cross-entropy −[x·log x' + (1−x)·log(1−x')], mean over
+	// pixels and batch, computed from the logits a of a sigmoid output as
+	// softplus(a) − x·a, which cannot overflow.
+	BCE = Loss{"bce", "binary cross-entropy, mean over pixels and batch (sigmoid outputs)", bce}
+)
+
+// Losses lists the losses by name.
+var Losses = []Loss{L2, MSE, BCE}
+
+// LossByName finds a loss.
+func LossByName(name string) (Loss, error) {
+	for _, l := range Losses {
+		if l.Name == name {
+			return l, nil
+		}
+	}
+	names := make([]string, len(Losses))
+	for i, l := range Losses {
+		names[i] = l.Name
+	}
+	return Loss{}, fmt.Errorf("unknown loss %q (have %s)", name, strings.Join(names, ", "))
+}
+
+func sqErr(b *Builder, x, recon *G.Node) *G.Node {
+	d := b.Must(G.Sub(x, recon))
+	if !b.ok(d) {
+		return nil
+	}
+	return b.Must(G.Square(d))
+}
+
+func mse(b *Builder, x, recon *G.Node) *G.Node {
+	se := sqErr(b, x, recon)
+	if !b.ok(se) {
+		return nil
+	}
+	return b.Must(G.Mean(se))
+}
+
+func l2(b *Builder, x, recon *G.Node) *G.Node {
+	se := sqErr(b, x, recon)
+	if !b.ok(se) {
+		return nil
+	}
+	axes := make([]int, x.Dims()-1)
+	for i := range axes {
+		axes[i] = i + 1
+	}
+	perImage := b.Must(G.Sum(se, axes...))
+	if !b.ok(perImage) {
+		return nil
+	}
+	// The tiny ε keeps the gradient of √ finite at a perfect reconstruction.
+	eps := b.Scalar(1e-12)
+	sum := b.Must(G.Add(perImage, eps))
+	if !b.ok(sum) {
+		return nil
+	}
+	norm := b.Must(G.Sqrt(sum))
+	if !b.ok(norm) {
+		return nil
+	}
+	return b.Must(G.Mean(norm))
+}
+
+func bce(b *Builder, x, recon *G.Node) *G.Node {
+	a := b.Logits(recon)
+	if a == nil {
+		b.Fail(fmt.Errorf("needs a sigmoid output (the decoder's last activation is not graph.Sigmoid); use -loss mse or l2"), "bce")
+		return nil
+	}
+	sp := b.Must(G.Softplus(a))
+	xa := b.Must(G.HadamardProd(x, a))
+	if !b.ok(sp, xa) {
+		return nil
+	}
+	d := b.Must(G.Sub(sp, xa))
+	if !b.ok(d) {
+		return nil
+	}
+	return b.Must(G.Mean(d))
+}
+
+func errShape(what string, got, want tensor.Shape) error {
+	return fmt.Errorf("%s has shape %v, want %v", what, slices.Clone([]int(got)), slices.Clone([]int(want)))
+}

@@ -1,0 +1,209 @@
+package graph
+
+import (
+	"fmt"
+	"slices"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/aegraph/aegraph/datasets"
+)
+
+// Model is a net with its parameters and loss: what a trained autoencoder is.
+// It encodes, decodes and evaluates on graphs of its own that share the
+// parameters, so using it never touches a trainer's gradients. A Model holds
+// float32 parameters.
+type Model struct {
+	Net    Net
+	Loss   Loss
+	Params *Params
+	Dim    int   // values per input image, e.g. 784
+	Code   []int // shape of one code z, e.g. [32]
+
+	graphs map[graphKey]*inference
+}
+
+type graphKey struct {
+	kind  string // "encode", "decode" or "eval"
+	batch int
+}
+
+// inference is a built evaluation graph with its machine and input buffer.
+type inference struct {
+	vm      G.VM
+	in      *G.Node
+	inBuf   *tensor.Dense
+	z       *G.Node
+	recon   *G.Node
+	cost    *G.Node
+	outputs []*G.Node
+}
+
+// NewModel declares net over inputs of dim values and creates its parameters,
+// initialised from seed.
+func NewModel(net Net, loss Loss, dim int, seed uint64) (*Model, error) {
+	m := &Model{Net: net, Loss: loss, Params: NewParams(tensor.Float32, seed), Dim: dim, graphs: map[graphKey]*inference{}}
+	inf, err := m.graph("eval", 1)
+	if err != nil {
+		return nil, err
+	}
+	m.Code = slices.Clone([]int(inf.z.Shape()[1:]))
+	return m, nil
+}
+
+// CodeSize is the number of values in one code z.
+func (m *Model) CodeSize() int {
+	n := 1
+	for _, d := range m.Code {
+		n *= d
+	}
+	return n
+}
+
+func (m *Model) graph(kind string, batch int) (*inference, error) {
+	key := graphKey{kind, batch}
+	if inf, ok := m.graphs[key]; ok {
+		return inf, nil
+	}
+	b := NewBuilder(m.Params, batch, false)
+	inf := &inference{}
+	switch kind {
+	case "encode":
+		inf.in = b.Input("x", batch, m.Dim)
+		inf.z = m.Net.Encoder(b, inf.in)
+		inf.outputs = []*G.Node{inf.z}
+	case "decode":
+		inf.in = b.Input("z", append([]int{batch}, m.Code...)...)
+		inf.recon = m.Net.Decoder(b, inf.in)
+		inf.outputs = []*G.Node{inf.recon}
+	case "eval":
+		inf.in = b.Input("x", batch, m.Dim)
+		inf.z, inf.recon, inf.cost = Autoencoder(b, m.Net, m.Loss, inf.in)
+		inf.outputs = []*G.Node{inf.z, inf.recon, inf.cost}
+	}
+	if err := b.Err(); err != nil {
+		return nil, fmt.Errorf("building the %s graph: %w", kind, err)
+	}
+	for _, o := range inf.outputs {
+		if o == nil {
+			return nil, fmt.Errorf("building the %s graph: the net returned no node", kind)
+		}
+	}
+	inf.inBuf = tensor.New(tensor.WithShape(inf.in.Shape()...), tensor.Of(tensor.Float32))
+	inf.vm = G.NewTapeMachine(b.Graph)
+	m.graphs[key] = inf
+	return inf, nil
+}
+
+// run feeds in (batch × input size values), copies the outputs into dst
+// (nil to skip one) and returns the cost, if the graph has one.
+func (inf *inference) run(in []float32, dst ...[]float32) (cost float64, err error) {
+	copy(inf.inBuf.Data().([]float32), in)
+	if err := G.Let(inf.in, inf.inBuf); err != nil {
+		return 0, err
+	}
+	defer inf.vm.Reset()
+	if err := inf.vm.RunAll(); err != nil {
+		return 0, err
+	}
+	for i, d := range dst {
+		if d != nil {
+			copy(d, inf.outputs[i].Value().Data().([]float32))
+		}
+	}
+	if inf.cost != nil {
+		cost = scalar(inf.cost)
+	}
+	return cost, nil
+}
+
+// Encode maps x, (n, Dim), to its codes z, (n, CodeSize()).
+func (m *Model) Encode(x []float32) ([]float32, error) {
+	return m.apply("encode", x, m.Dim, m.CodeSize())
+}
+
+// Decode maps codes z, (n, CodeSize()), to reconstructions x', (n, Dim).
+func (m *Model) Decode(z []float32) ([]float32, error) {
+	return m.apply("decode", z, m.CodeSize(), m.Dim)
+}
+
+// apply runs a one-input graph over in in chunks of up to 1000 rows.
+func (m *Model) apply(kind string, in []float32, inSize, outSize int) ([]float32, error) {
+	if len(in)%inSize != 0 {
+		return nil, fmt.Errorf("%s: %d values is not a whole number of rows of %d", kind, len(in), inSize)
+	}
+	n := len(in) / inSize
+	out := make([]float32, n*outSize)
+	for lo := 0; lo < n; lo += 1000 {
+		hi := min(n, lo+1000)
+		inf, err := m.graph(kind, hi-lo)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := inf.run(in[lo*inSize:hi*inSize], out[lo*outSize:hi*outSize]); err != nil {
+			return nil, fmt.Errorf("%s: %w", kind, err)
+		}
+	}
+	return out, nil
+}
+
+// Eval holds the measures of a model on a data set.
+type Eval struct {
+	Loss float64 // the model's loss (with penalties), mean over images
+	MSE  float64 // mean over images and pixels of (x − x')², x' deterministic
+}
+
+// Evaluate measures the model on every image of data, in batches of up to
+// batch images (the last partial batch included).
+func (m *Model) Evaluate(data *datasets.Set, batch int) (Eval, error) {
+	n := data.Len()
+	if n == 0 {
+		return Eval{}, fmt.Errorf("evaluate: no images")
+	}
+	if data.Dim() != m.Dim {
+		return Eval{}, fmt.Errorf("evaluate: images have %d pixels, the model takes %d", data.Dim(), m.Dim)
+	}
+	x := make([]float32, batch*m.Dim)
+	recon := make([]float32, batch*m.Dim)
+	idx := make([]int, batch)
+	var lossSum, seSum float64
+	for lo := 0; lo < n; lo += batch {
+		hi := min(n, lo+batch)
+		k := hi - lo
+		inf, err := m.graph("eval", k)
+		if err != nil {
+			return Eval{}, err
+		}
+		for i := range k {
+			idx[i] = lo + i
+		}
+		xb, rb := x[:k*m.Dim], recon[:k*m.Dim]
+		data.Batch(xb, idx[:k])
+		cost, err := inf.run(xb, nil, rb)
+		if err != nil {
+			return Eval{}, fmt.Errorf("evaluate: %w", err)
+		}
+		lossSum += float64(k) * cost
+		for i, v := range xb {
+			d := float64(v - rb[i])
+			seSum += d * d
+		}
+	}
+	return Eval{Loss: lossSum / float64(n), MSE: seSum / float64(n*m.Dim)}, nil
+}
+
+// scalar reads a scalar node's value (valid until the machine is reset).
+func scalar(n *G.Node) float64 {
+	switch v := n.Value().Data().(type) {
+	case float32:
+		return float64(v)
+	case float64:
+		return v
+	case []float32:
+		return float64(v[0])
+	case []float64:
+		return v[0]
+	}
+	panic(fmt.Sprintf("graph: node %v holds %T, not a scalar", n, n.Value().Data()))
+}

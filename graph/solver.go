@@ -1,0 +1,174 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Solver updates θ and φ from their gradients. It implements Gorgonia's
+// G.Solver, and unlike Gorgonia's own solvers its state is visible, so a
+// checkpoint can hold it and a resumed run continues exactly.
+//
+// Step takes the weight nodes always in the same order (the Params order),
+// applies one update and zeroes the gradients, which Gorgonia's TapeMachine
+// accumulates across runs.
+type Solver interface {
+	G.Solver
+	Name() string
+	LearnRate() float64
+	SetLearnRate(lr float64)
+	// State is the step count and, per parameter, the solver's slots (Adam's
+	// m and v; momentum's velocity), each as long as the parameter.
+	State() SolverState
+	SetState(SolverState) error
+}
+
+// SolverState is a solver's state, as a checkpoint stores it.
+type SolverState struct {
+	Name  string
+	T     int
+	Slots [][][]float64 // [slot][param][element]
+}
+
+// SolverSpec describes a solver for flags and documentation.
+type SolverSpec struct {
+	Name string
+	Doc  string
+	New  func(lr float64) Solver
+}
+
+// Solvers lists the available solvers.
+var Solvers = []SolverSpec{
+	{"adam", "Adam, β = (0.9, 0.999), ε = 1e-8", func(lr float64) Solver { return newSolver("adam", lr, 2) }},
+	{"sgd", "plain gradient descent w −= lr·g", func(lr float64) Solver { return newSolver("sgd", lr, 0) }},
+	{"momentum", "SGD with momentum 0.9 (PyTorch's form)", func(lr float64) Solver { return newSolver("momentum", lr, 1) }},
+	{"rmsprop", "RMSProp, α = 0.99, ε = 1e-8", func(lr float64) Solver { return newSolver("rmsprop", lr, 1) }},
+}
+
+// NewSolver returns the named solver with learning rate lr.
+func NewSolver(name string, lr float64) (Solver, error) {
+	if !(lr > 0) || math.IsInf(lr, 0) {
+		return nil, fmt.Errorf("learning rate %v: want a finite number > 0", lr)
+	}
+	names := make([]string, len(Solvers))
+	for i, s := range Solvers {
+		if s.Name == name {
+			return s.New(lr), nil
+		}
+		names[i] = s.Name
+	}
+	return nil, fmt.Errorf("unknown solver %q (have %s)", name, strings.Join(names, ", "))
+}
+
+type solver struct {
+	name  string
+	lr    float64
+	t     int
+	slots [][][]float64
+}
+
+func newSolver(name string, lr float64, nslots int) *solver {
+	return &solver{name: name, lr: lr, slots: make([][][]float64, nslots)}
+}
+
+func (s *solver) Name() string            { return s.name }
+func (s *solver) LearnRate() float64      { return s.lr }
+func (s *solver) SetLearnRate(lr float64) { s.lr = lr }
+
+func (s *solver) State() SolverState {
+	return SolverState{Name: s.name, T: s.t, Slots: s.slots}
+}
+
+func (s *solver) SetState(st SolverState) error {
+	if st.Name != s.name {
+		return fmt.Errorf("solver state is for %q, not %q", st.Name, s.name)
+	}
+	if len(st.Slots) != len(s.slots) {
+		return fmt.Errorf("solver %s: state has %d slots, want %d", s.name, len(st.Slots), len(s.slots))
+	}
+	s.t, s.slots = st.T, st.Slots
+	return nil
+}
+
+// Step applies one update to every node and zeroes its gradient.
+func (s *solver) Step(nodes []G.ValueGrad) error {
+	s.t++
+	for k := range s.slots {
+		if s.slots[k] == nil {
+			s.slots[k] = make([][]float64, len(nodes))
+		}
+		if len(s.slots[k]) != len(nodes) {
+			return fmt.Errorf("solver %s: %d parameters, state has %d", s.name, len(nodes), len(s.slots[k]))
+		}
+	}
+	for i, n := range nodes {
+		g, err := n.Grad()
+		if err != nil {
+			return fmt.Errorf("solver %s: parameter %d has no gradient: %w", s.name, i, err)
+		}
+		w, ok1 := n.Value().(*tensor.Dense)
+		gd, ok2 := g.(*tensor.Dense)
+		if !ok1 || !ok2 {
+			return fmt.Errorf("solver %s: parameter %d is not a dense tensor", s.name, i)
+		}
+		slots := make([][]float64, len(s.slots))
+		for k := range s.slots {
+			if s.slots[k][i] == nil {
+				s.slots[k][i] = make([]float64, w.Shape().TotalSize())
+			}
+			if len(s.slots[k][i]) != w.Shape().TotalSize() {
+				return fmt.Errorf("solver %s: parameter %d has %d values, state has %d", s.name, i, w.Shape().TotalSize(), len(s.slots[k][i]))
+			}
+			slots[k] = s.slots[k][i]
+		}
+		switch wv := w.Data().(type) {
+		case []float32:
+			update(s, wv, gd.Data().([]float32), slots)
+		case []float64:
+			update(s, wv, gd.Data().([]float64), slots)
+		default:
+			return fmt.Errorf("solver %s: unsupported dtype %v", s.name, w.Dtype())
+		}
+	}
+	return nil
+}
+
+func update[T float32 | float64](s *solver, w, g []T, slots [][]float64) {
+	lr := s.lr
+	switch s.name {
+	case "sgd":
+		for j, gj := range g {
+			w[j] -= T(lr * float64(gj))
+		}
+	case "momentum":
+		v := slots[0]
+		for j, gj := range g {
+			v[j] = 0.9*v[j] + float64(gj)
+			w[j] -= T(lr * v[j])
+		}
+	case "rmsprop":
+		const alpha, eps = 0.99, 1e-8
+		sq := slots[0]
+		for j, gj := range g {
+			gf := float64(gj)
+			sq[j] = alpha*sq[j] + (1-alpha)*gf*gf
+			w[j] -= T(lr * gf / (math.Sqrt(sq[j]) + eps))
+		}
+	case "adam":
+		const b1, b2, eps = 0.9, 0.999, 1e-8
+		m, v := slots[0], slots[1]
+		c1 := 1 - math.Pow(b1, float64(s.t))
+		c2 := 1 - math.Pow(b2, float64(s.t))
+		for j, gj := range g {
+			gf := float64(gj)
+			m[j] = b1*m[j] + (1-b1)*gf
+			v[j] = b2*v[j] + (1-b2)*gf*gf
+			w[j] -= T(lr * (m[j] / c1) / (math.Sqrt(v[j]/c2) + eps))
+		}
+	}
+	clear(g)
+}

@@ -1,0 +1,165 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/aegraph/aegraph/datasets"
+)
+
+// Trainer fits a Model: it builds the training graph once — x → E_θ → z → D_φ
+// → x', cost ℓ(x, x') + penalties, ∇_{θ,φ} cost by Gorgonia's G.Grad — and
+// runs it on a TapeMachine, one solver step per batch.
+//
+// Batches are fixed-size (Gorgonia graphs have fixed shapes): an epoch runs
+// ⌊n / Batch⌋ steps over a permutation that depends only on (Seed, Epoch), so
+// the few images left over change every epoch.
+type Trainer struct {
+	Model  *Model
+	Solver Solver
+	Batch  int
+	Seed   uint64
+
+	Epoch   int     // epochs completed
+	Step    int     // steps completed in the current epoch
+	LossSum float64 // sum of the step losses of the current epoch so far
+
+	noise     *rand.PCG // draws for denoising masks, VAE ε, …
+	rng       *rand.Rand
+	vm        G.VM
+	x         *G.Node
+	xBuf      *tensor.Dense
+	cost      *G.Node
+	noiseIn   []Noise
+	noiseBufs []*tensor.Dense
+	learn     []G.ValueGrad
+	idx       []int
+}
+
+// NewTrainer builds the training graph of m for batches of the given size.
+func NewTrainer(m *Model, solver Solver, batch int, seed uint64) (*Trainer, error) {
+	if batch < 1 {
+		return nil, fmt.Errorf("batch size %d: want ≥ 1", batch)
+	}
+	t := &Trainer{Model: m, Solver: solver, Batch: batch, Seed: seed}
+	t.noise = rand.NewPCG(seed, 0x6e6f697365)
+	t.rng = rand.New(t.noise)
+
+	b := NewBuilder(m.Params, batch, true)
+	t.x = b.Input("x", batch, m.Dim)
+	_, _, t.cost = Autoencoder(b, m.Net, m.Loss, t.x)
+	if err := b.Err(); err != nil {
+		return nil, fmt.Errorf("building the training graph: %w", err)
+	}
+	learn := b.Learnables()
+	if len(learn) == 0 {
+		return nil, fmt.Errorf("building the training graph: the net has no parameters")
+	}
+	if _, err := G.Grad(t.cost, learn...); err != nil {
+		return nil, fmt.Errorf("differentiating the loss: %w", err)
+	}
+	t.vm = G.NewTapeMachine(b.Graph, G.BindDualValues(learn...))
+	for _, n := range learn {
+		t.learn = append(t.learn, n)
+	}
+	t.xBuf = tensor.New(tensor.WithShape(batch, m.Dim), tensor.Of(tensor.Float32))
+	t.noiseIn = b.NoiseInputs()
+	for _, n := range t.noiseIn {
+		t.noiseBufs = append(t.noiseBufs, tensor.New(tensor.WithShape(n.Node.Shape()...), tensor.Of(tensor.Float32)))
+	}
+	t.idx = make([]int, batch)
+	return t, nil
+}
+
+// StepsPerEpoch is the number of training steps in an epoch over n images.
+func (t *Trainer) StepsPerEpoch(n int) int { return n / t.Batch }
+
+// Progress is called after every step with the steps done in this epoch, the
+// steps per epoch and the mean loss of the epoch so far.
+type Progress func(step, steps int, loss float64)
+
+// RunEpoch trains one epoch on data (or the rest of it, when the trainer was
+// restored mid-epoch) and returns the mean training loss of the epoch.
+//
+// If ctx is cancelled, RunEpoch returns ctx's error between two steps; the
+// trainer then holds a consistent mid-epoch position that a checkpoint can
+// save. A loss that is NaN or infinite stops training with an error naming
+// the epoch and step.
+func (t *Trainer) RunEpoch(ctx context.Context, data *datasets.Set, progress Progress) (float64, error) {
+	if data.Dim() != t.Model.Dim {
+		return 0, fmt.Errorf("images have %d pixels, the model takes %d", data.Dim(), t.Model.Dim)
+	}
+	steps := t.StepsPerEpoch(data.Len())
+	if steps == 0 {
+		return 0, fmt.Errorf("batch size %d is larger than the %d training images", t.Batch, data.Len())
+	}
+	perm := datasets.Perm(data.Len(), t.Seed, t.Epoch)
+	for t.Step < steps {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		copy(t.idx, perm[t.Step*t.Batch:(t.Step+1)*t.Batch])
+		loss, err := t.step(data)
+		if err != nil {
+			return 0, fmt.Errorf("epoch %d, step %d: %w", t.Epoch+1, t.Step+1, err)
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return 0, fmt.Errorf("epoch %d, step %d: the loss is %v: training diverged (try a smaller -lr)", t.Epoch+1, t.Step+1, loss)
+		}
+		t.LossSum += loss
+		t.Step++
+		if progress != nil {
+			progress(t.Step, steps, t.LossSum/float64(t.Step))
+		}
+	}
+	mean := t.LossSum / float64(steps)
+	t.Epoch++
+	t.Step, t.LossSum = 0, 0
+	return mean, nil
+}
+
+// step runs forward, backward and one solver update on the batch t.idx.
+func (t *Trainer) step(data *datasets.Set) (float64, error) {
+	data.Batch(t.xBuf.Data().([]float32), t.idx)
+	if err := G.Let(t.x, t.xBuf); err != nil {
+		return 0, err
+	}
+	for i, n := range t.noiseIn {
+		buf := t.noiseBufs[i].Data().([]float32)
+		t.draw(n, buf)
+		if err := G.Let(n.Node, t.noiseBufs[i]); err != nil {
+			return 0, err
+		}
+	}
+	defer t.vm.Reset()
+	if err := t.vm.RunAll(); err != nil {
+		return 0, err
+	}
+	loss := scalar(t.cost)
+	if err := t.Solver.Step(t.learn); err != nil {
+		return 0, err
+	}
+	return loss, nil
+}
+
+func (t *Trainer) draw(n Noise, buf []float32) {
+	switch n.Kind {
+	case Gaussian:
+		for i := range buf {
+			buf[i] = float32(t.rng.NormFloat64())
+		}
+	case Bernoulli:
+		for i := range buf {
+			if t.rng.Float64() < n.P {
+				buf[i] = 1
+			} else {
+				buf[i] = 0
+			}
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package nets
+
+import (
+	"fmt"
+	"slices"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/aegraph/aegraph/graph"
+)
+
+// MLP is the dense autoencoder: encoder 784-256-64-k with ReLU, a linear
+// code, and the mirrored decoder k-64-256-784 with a sigmoid output.
+type MLP struct {
+	Dim    int   // input size, 784
+	Hidden []int // encoder hidden sizes, [256, 64]; the decoder mirrors them
+	Latent int   // code size k
+}
+
+// Encoder: x (batch, Dim) → ReLU layers → z (batch, Latent).
+func (n MLP) Encoder(b *graph.Builder, x *G.Node) *G.Node {
+	h := x
+	for i, size := range n.Hidden {
+		h = b.Dense(fmt.Sprintf("enc%d", i+1), h, size, graph.ReLU)
+	}
+	return b.Dense("code", h, n.Latent, graph.Identity)
+}
+
+// Decoder: z (batch, Latent) → ReLU layers → x' (batch, Dim) in (0, 1).
+func (n MLP) Decoder(b *graph.Builder, z *G.Node) *G.Node {
+	h := z
+	for i, size := range slices.Backward(n.Hidden) {
+		h = b.Dense(fmt.Sprintf("dec%d", len(n.Hidden)-i), h, size, graph.ReLU)
+	}
+	return b.Dense("recon", h, n.Dim, graph.Sigmoid)
+}
+
+func newMLP(c Config) MLP {
+	return MLP{Dim: c.Dim, Hidden: slices.Clone(c.Hidden), Latent: c.Latent}
+}
+
+func init() {
+	Register(Spec{Name: "mlp", Doc: "784-256-64-k ReLU, mirrored decoder, sigmoid output", Loss: "mse",
+		New: func(c Config) (graph.Net, error) { return newMLP(c), nil }})
+}
