@@ -175,6 +175,9 @@ func WriteFileAtomic(path string, parts ...[]byte) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	for _, p := range parts {
 		if _, err = f.Write(p); err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)

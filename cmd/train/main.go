@@ -1,0 +1,223 @@
+// Command train trains an autoencoder on MNIST and writes what it learned.
+//
+//	go run ./cmd/train                         # the mlp, k = 32, 10 epochs
+//	go run ./cmd/train -net linear -epochs 20  # PCA's equivalent
+//	go run ./cmd/train -resume runs/mlp-…      # continue an interrupted run
+//
+// A run folder holds config.json, checkpoint.aeg, metrics.csv, recon.png,
+// loss.png and latent.png, all rewritten atomically after every epoch.
+// Exit status: 0 done, 1 failed, 2 bad flags or input, 130 interrupted
+// (Ctrl-C; the checkpoint is saved and -resume continues exactly).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aegraph/aegraph/graph"
+	"github.com/aegraph/aegraph/nets"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// usageError marks an error in the flags or the input, reported with status 2.
+type usageError struct{ error }
+
+// Config is a run's configuration, saved as config.json and in checkpoints.
+type Config struct {
+	Net    string      `json:"net"`
+	Arch   nets.Config `json:"arch"`
+	Loss   string      `json:"loss"`
+	Solver string      `json:"solver"`
+	LR     float64     `json:"lr"`
+	Batch  int         `json:"batch"`
+	Epochs int         `json:"epochs"`
+	Seed   uint64      `json:"seed"`
+	Data   string      `json:"data,omitempty"` // "" is the bundled MNIST
+	Limit  int         `json:"limit,omitempty"`
+}
+
+// options are the parsed command line.
+type options struct {
+	Config
+	out, resume string
+	set         map[string]bool // flags given explicitly
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{set: map[string]bool{}}
+	def := nets.DefaultConfig()
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.Net, "net", "mlp", "architecture: "+netNames())
+	fs.IntVar(&o.Arch.Latent, "latent", def.Latent, "code size k")
+	hidden := fs.String("hidden", joinInts(def.Hidden), "encoder hidden sizes, comma-separated (mirrored in the decoder)")
+	fs.IntVar(&o.Epochs, "epochs", 10, "epochs to train (in total, when resuming)")
+	fs.IntVar(&o.Batch, "batch", 128, "batch size")
+	fs.Float64Var(&o.LR, "lr", 1e-3, "learning rate")
+	fs.StringVar(&o.Solver, "solver", "adam", "solver: "+solverNames())
+	fs.StringVar(&o.Loss, "loss", "", "loss: l2, mse or bce (default: the net's own)")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed of initialisation, shuffling and noise")
+	fs.StringVar(&o.Data, "data", "", "folder with the four MNIST-format IDX files (default: the MNIST bundled with GoMNIST)")
+	fs.IntVar(&o.Limit, "limit", 0, "train on the first N training images only (0: all)")
+	fs.StringVar(&o.out, "out", "", "run folder (default runs/<net>-<time>)")
+	fs.StringVar(&o.resume, "resume", "", "continue the run in this folder from its checkpoint")
+	fs.StringVar(&o.Arch.Noise, "noise", def.Noise, "denoising: corruption, mask or gaussian")
+	fs.Float64Var(&o.Arch.NoiseLevel, "noise-level", def.NoiseLevel, "denoising: masking probability or Gaussian σ")
+	fs.Float64Var(&o.Arch.L1, "l1", def.L1, "sparse: weight λ of the L1 penalty on the code")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains an autoencoder x → E_θ → z → D_φ → x' on MNIST.\n\nnets:\n")
+		for _, s := range nets.All() {
+			fmt.Fprintf(stderr, "  %-10s %s (loss %s)\n", s.Name, s.Doc, s.Loss)
+		}
+		fmt.Fprintf(stderr, "\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError{fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))}
+	}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	h, err := parseInts(*hidden)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("-hidden: %w", err)}
+	}
+	o.Arch.Hidden = h
+	if o.resume != "" {
+		return o, nil // checked against the checkpoint's configuration
+	}
+	return o, o.validate()
+}
+
+// validate checks the configuration before any work is done.
+func (o *options) validate() error {
+	c := o.Config
+	bad := func(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+	spec, err := nets.Lookup(c.Net)
+	if err != nil {
+		return usageError{fmt.Errorf("-net: %w", err)}
+	}
+	if c.Loss == "" {
+		o.Loss = spec.Loss
+	} else if _, err := graph.LossByName(c.Loss); err != nil {
+		return usageError{fmt.Errorf("-loss: %w", err)}
+	}
+	switch {
+	case c.Epochs < 1:
+		return bad("-epochs %d: want ≥ 1", c.Epochs)
+	case c.Batch < 1:
+		return bad("-batch %d: want ≥ 1", c.Batch)
+	case c.Arch.Latent < 1:
+		return bad("-latent %d: want ≥ 1", c.Arch.Latent)
+	case c.Limit < 0:
+		return bad("-limit %d: want ≥ 0 (0: all images)", c.Limit)
+	case !(c.LR > 0) || math.IsInf(c.LR, 0):
+		return bad("-lr %v: want a finite number > 0", c.LR)
+	}
+	if _, err := graph.NewSolver(c.Solver, c.LR); err != nil {
+		return usageError{fmt.Errorf("-solver: %w", err)}
+	}
+	return nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		var u usageError
+		if errors.As(err, &u) {
+			fmt.Fprintf(stderr, "train: %v\n", err)
+		} // the flag package has printed its own message
+		return exitUsage
+	}
+	r, err := newRun(o, stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "train: %v\n", err)
+		var u usageError
+		if errors.As(err, &u) {
+			return exitUsage
+		}
+		return exitFailed
+	}
+	err = r.train(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
+	default:
+		fmt.Fprintf(stderr, "train: %v\n", err)
+		return exitFailed
+	}
+}
+
+func defaultOut(net string) string {
+	return filepath.Join("runs", net+"-"+time.Now().Format("20060102-150405"))
+}
+
+func netNames() string {
+	var names []string
+	for _, s := range nets.All() {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func solverNames() string {
+	var names []string
+	for _, s := range graph.Solvers {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
+}
+
+func parseInts(s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var v []int
+	for _, f := range strings.Split(s, ",") {
+		x, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || x < 1 {
+			return nil, fmt.Errorf("%q is not a list of positive integers", s)
+		}
+		v = append(v, x)
+	}
+	return v, nil
+}

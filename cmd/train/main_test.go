@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// train runs the command in-process and returns its exit status and output.
+func train(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func readMetrics(t *testing.T, dir string) [][]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, metricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestEndToEnd(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "run")
+	code, stdout, stderr := train(t, "-limit", "512", "-batch", "64", "-epochs", "2", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	for _, name := range []string{configFile, checkpointFile, metricsFile} {
+		if info, err := os.Stat(filepath.Join(out, name)); err != nil || info.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", name, err)
+		}
+	}
+	for _, name := range []string{"recon.png", "loss.png", "latent.png"} {
+		f, err := os.Open(filepath.Join(out, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Errorf("%s does not decode: %v", name, err)
+		} else if b := img.Bounds(); b.Dx() < 100 || b.Dy() < 50 {
+			t.Errorf("%s is only %v", name, b)
+		}
+	}
+	rows := readMetrics(t, out)
+	if want := []string{"epoch", "train_loss", "test_loss", "test_mse", "seconds"}; !slices.Equal(rows[0], want) {
+		t.Errorf("metrics header %v, want %v", rows[0], want)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("metrics has %d rows, want header + 2 epochs", len(rows))
+	}
+	first, _ := strconv.ParseFloat(rows[1][1], 64)
+	second, _ := strconv.ParseFloat(rows[2][1], 64)
+	if !(second < first) {
+		t.Errorf("train loss did not fall: %v then %v", rows[1][1], rows[2][1])
+	}
+	if !strings.Contains(stdout, "epoch 2/2") {
+		t.Errorf("no per-epoch line in output:\n%s", stdout)
+	}
+}
+
+// TestResumeEqualsStraight checks that 2 epochs + 2 resumed give the same
+// metrics as 4 straight, and that the same seed gives the same metrics.
+func TestResumeEqualsStraight(t *testing.T) {
+	dir := t.TempDir()
+	common := []string{"-net", "denoising", "-limit", "384", "-batch", "64", "-seed", "7"}
+	straight := filepath.Join(dir, "straight")
+	if code, _, e := train(t, append(common, "-epochs", "4", "-out", straight)...); code != 0 {
+		t.Fatalf("straight run: exit %d: %s", code, e)
+	}
+	again := filepath.Join(dir, "again")
+	if code, _, e := train(t, append(common, "-epochs", "4", "-out", again)...); code != 0 {
+		t.Fatalf("second straight run: exit %d: %s", code, e)
+	}
+	resumed := filepath.Join(dir, "resumed")
+	if code, _, e := train(t, append(common, "-epochs", "2", "-out", resumed)...); code != 0 {
+		t.Fatalf("first half: exit %d: %s", code, e)
+	}
+	if code, _, e := train(t, "-resume", resumed, "-epochs", "4"); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, e)
+	}
+	a, b, c := readMetrics(t, straight), readMetrics(t, again), readMetrics(t, resumed)
+	if len(a) != 5 || len(b) != 5 || len(c) != 5 {
+		t.Fatalf("rows: %d, %d, %d; want 5 each", len(a), len(b), len(c))
+	}
+	for i := 1; i < 5; i++ {
+		if !slices.Equal(a[i][:4], b[i][:4]) {
+			t.Errorf("epoch %d: same seed, different metrics: %v vs %v", i, a[i][:4], b[i][:4])
+		}
+		if !slices.Equal(a[i][:4], c[i][:4]) {
+			t.Errorf("epoch %d: resumed %v, straight %v", i, c[i][:4], a[i][:4])
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	out := filepath.Join(dir, "out")
+	for _, tc := range []struct {
+		args []string
+		want string // in the one-line error
+	}{
+		{[]string{"-net", "nope"}, `unknown net "nope"`},
+		{[]string{"-epochs", "0"}, "-epochs 0"},
+		{[]string{"-batch", "-3"}, "-batch -3"},
+		{[]string{"-latent", "0"}, "-latent 0"},
+		{[]string{"-lr", "0"}, "-lr 0"},
+		{[]string{"-lr", "NaN"}, "-lr NaN"},
+		{[]string{"-lr", "Inf"}, "-lr +Inf"},
+		{[]string{"-solver", "newton"}, `unknown solver "newton"`},
+		{[]string{"-loss", "hinge"}, `unknown loss "hinge"`},
+		{[]string{"-net", "linear", "-loss", "bce", "-out", out}, "sigmoid output"},
+		{[]string{"-hidden", "256,x"}, "-hidden"},
+		{[]string{"-limit", "-1"}, "-limit -1"},
+		{[]string{"-limit", "100", "-batch", "128", "-out", out}, "larger than the 100 training images"},
+		{[]string{"-out", file}, "not a folder"},
+		{[]string{"-data", empty, "-out", out}, "train-images-idx3-ubyte"},
+		{[]string{"-resume", empty}, "no checkpoint"},
+		{[]string{"stray"}, "unexpected argument"},
+		{[]string{"-nosuchflag"}, "flag provided but not defined"},
+		{[]string{"-epochs", "ten"}, "invalid value"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, _, stderr := train(t, tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr %q does not mention %q", stderr, tc.want)
+			}
+			if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+				t.Errorf("panic trace: %s", stderr)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("a rejected run created %s", out)
+			}
+		})
+	}
+	if b, _ := os.ReadFile(file); string(b) != "x" {
+		t.Errorf("-out pointing at a file changed it")
+	}
+}
+
+// TestInterruptAndResume runs the real binary, sends it SIGINT mid-training,
+// and checks it saves a checkpoint, exits 130, and resumes to the end.
+func TestInterruptAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "train")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out := filepath.Join(dir, "run")
+	cmd := exec.Command(bin, "-limit", "2048", "-batch", "32", "-epochs", "1000", "-out", out)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if b, err := os.ReadFile(filepath.Join(out, metricsFile)); err == nil && bytes.Count(b, []byte("\n")) >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no epoch finished in 2 minutes")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(150 * time.Millisecond) // into the next epoch
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("after SIGINT: %v, want exit %d; stderr: %s", err, exitInterrupted, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "-resume "+out) {
+		t.Errorf("no resume hint in %q", stderr.String())
+	}
+	done := len(readMetrics(t, out)) - 1
+	code, stdout, e := train(t, "-resume", out, "-epochs", "3")
+	if code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, e)
+	}
+	if !strings.Contains(stdout, "resuming") {
+		t.Errorf("resume did not say so: %s", stdout)
+	}
+	if rows := readMetrics(t, out); len(rows) != 4 {
+		t.Errorf("after resume to 3 epochs (from %d): %d metric rows, want 4", done, len(rows))
+	}
+}

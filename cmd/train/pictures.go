@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/aegraph/aegraph/plots"
+)
+
+// reconImages is how many test digits recon.png shows above their reconstructions.
+const reconImages = 16
+
+// writePictures draws recon.png, loss.png and latent.png.
+func (r *runner) writePictures() error {
+	test := r.data.Test
+	n := min(reconImages, test.Len())
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	x := make([]float32, n*test.Dim())
+	test.Batch(x, idx)
+	z, err := r.model.Encode(x)
+	if err != nil {
+		return err
+	}
+	recon, err := r.model.Decode(z)
+	if err != nil {
+		return err
+	}
+	if err := writePNG(filepath.Join(r.out, "recon.png"), func(w io.Writer) error {
+		return plots.Recon(w, x, recon, n, test.Rows, test.Cols)
+	}); err != nil {
+		return err
+	}
+
+	var train, testLoss []float64
+	for _, m := range r.History {
+		train = append(train, m.TrainLoss)
+		testLoss = append(testLoss, m.TestLoss)
+	}
+	if len(train) > 0 {
+		title := fmt.Sprintf("%s, k = %d: %s loss", r.Net, r.Arch.Latent, r.Loss)
+		if err := writePNG(filepath.Join(r.out, "loss.png"), func(w io.Writer) error {
+			return plots.Loss(w, title, r.Loss, train, testLoss)
+		}); err != nil {
+			return err
+		}
+	}
+
+	m := min(test.Len(), plots.MaxLatentPoints)
+	all := make([]int, m)
+	for i := range all {
+		all[i] = i
+	}
+	xs := make([]float32, m*test.Dim())
+	test.Batch(xs, all)
+	codes, err := r.model.Encode(xs)
+	if err != nil {
+		return err
+	}
+	return writePNG(filepath.Join(r.out, "latent.png"), func(w io.Writer) error {
+		return plots.Latent(w, codes, r.model.CodeSize(), test.Labels[:m])
+	})
+}
