@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -72,7 +73,7 @@ func (t *Trainer) Checkpoint(config []byte) (*Checkpoint, error) {
 // of the same architecture: the same parameter names and shapes, and the same
 // solver and batch size; nothing is changed if it is not.
 func (t *Trainer) Restore(c *Checkpoint) error {
-	if err := t.Model.SetParams(c.Params); err != nil {
+	if err := t.Model.checkParams(c.Params); err != nil {
 		return err
 	}
 	if c.Batch != t.Batch {
@@ -85,12 +86,18 @@ func (t *Trainer) Restore(c *Checkpoint) error {
 	if !slices.Equal(order, c.Order) {
 		return fmt.Errorf("checkpoint's solver state is for parameters %v, the net has %v", c.Order, order)
 	}
+	var noise rand.PCG
+	if err := noise.UnmarshalBinary(c.Noise); err != nil {
+		return fmt.Errorf("checkpoint: noise RNG state: %w", err)
+	}
+	// SetState changes nothing when it fails; after it nothing can fail.
 	if err := t.Solver.SetState(c.Solver); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	if err := t.noise.UnmarshalBinary(c.Noise); err != nil {
-		return fmt.Errorf("checkpoint: noise RNG state: %w", err)
+	if err := t.Model.SetParams(c.Params); err != nil {
+		return err
 	}
+	*t.noise = noise
 	t.Seed, t.Epoch, t.Step, t.LossSum = c.Seed, c.Epoch, c.Step, c.LossSum
 	return nil
 }
@@ -99,6 +106,26 @@ func (t *Trainer) Restore(c *Checkpoint) error {
 // tensors, which every graph shares). Names and shapes must match exactly;
 // on a mismatch nothing is changed.
 func (m *Model) SetParams(params []NamedTensor) error {
+	if err := m.checkParams(params); err != nil {
+		return err
+	}
+	p := m.Params
+	for _, nt := range params {
+		switch d := p.Get(nt.Name).Data().(type) {
+		case []float32:
+			for i, v := range nt.Data {
+				d[i] = float32(v)
+			}
+		case []float64:
+			copy(d, nt.Data)
+		}
+	}
+	return nil
+}
+
+// checkParams reports an error unless params have exactly the model's
+// parameter names, in order, and shapes.
+func (m *Model) checkParams(params []NamedTensor) error {
 	p := m.Params
 	names := make([]string, len(params))
 	for i, nt := range params {
@@ -114,16 +141,6 @@ func (m *Model) SetParams(params []NamedTensor) error {
 		}
 		if len(nt.Data) != p.Get(nt.Name).Shape().TotalSize() {
 			return fmt.Errorf("parameter %s: checkpoint has %d values for shape %v", nt.Name, len(nt.Data), nt.Shape)
-		}
-	}
-	for _, nt := range params {
-		switch d := p.Get(nt.Name).Data().(type) {
-		case []float32:
-			for i, v := range nt.Data {
-				d[i] = float32(v)
-			}
-		case []float64:
-			copy(d, nt.Data)
 		}
 	}
 	return nil

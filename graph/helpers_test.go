@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -120,4 +121,9 @@ func newTrainer(t *testing.T, net graph.Net, loss graph.Loss, initSeed uint64, l
 		t.Fatal(err)
 	}
 	return tr
+}
+
+// fill is an initialiser that copies vals.
+func fill(vals []float64) graph.Init {
+	return func(_ *rand.Rand, _ []int, dst []float64) { copy(dst, vals) }
 }

@@ -30,38 +30,44 @@ func pixels(s *datasets.Set) *mat.Dense {
 	return x
 }
 
-// pcaMSE is the per-pixel mean squared error of reconstructing x from the
-// first k principal directions of the rows of fit, centred on fit's mean:
-// x' = μ + (x − μ)·V_k·V_kᵀ, the best rank-k affine reconstruction of fit
-// (Eckart–Young).
-func pcaMSE(t *testing.T, fit, x *mat.Dense, k int) float64 {
+// pca holds the mean μ and the first k principal directions V_k (d×k) of
+// the rows of a matrix.
+type pca struct {
+	mean []float64
+	vk   mat.Matrix
+}
+
+func fitPCA(t *testing.T, fit *mat.Dense, k int) pca {
 	t.Helper()
-	n, d := fit.Dims()
+	_, d := fit.Dims()
 	var pc stat.PC
 	if !pc.PrincipalComponents(fit, nil) { // centres fit itself
 		t.Fatal("PCA: SVD failed")
 	}
 	var vecs mat.Dense
 	pc.VectorsTo(&vecs)
-	vk := vecs.Slice(0, d, 0, k)
-
-	mean := make([]float64, d)
+	p := pca{mean: make([]float64, d), vk: vecs.Slice(0, d, 0, k)}
 	for j := range d {
-		mean[j] = stat.Mean(mat.Col(nil, j, fit), nil)
+		p.mean[j] = stat.Mean(mat.Col(nil, j, fit), nil)
 	}
-	_ = n
-	rows, _ := x.Dims()
-	xc := mat.NewDense(rows, d, nil)
-	xc.Apply(func(_, j int, v float64) float64 { return v - mean[j] }, x)
+	return p
+}
+
+// mse is the per-pixel mean squared error of x' = μ + (x − μ)·V_k·V_kᵀ, which
+// on the fitted rows is the best rank-k affine reconstruction (Eckart–Young).
+func (p pca) mse(x *mat.Dense) float64 {
+	n, d := x.Dims()
+	xc := mat.NewDense(n, d, nil)
+	xc.Apply(func(_, j int, v float64) float64 { return v - p.mean[j] }, x)
 	var code, proj mat.Dense
-	code.Mul(xc, vk)
-	proj.Mul(&code, vk.T())
+	code.Mul(xc, p.vk)
+	proj.Mul(&code, p.vk.T())
 	proj.Sub(xc, &proj)
 	var se float64
 	for _, v := range proj.RawMatrix().Data {
 		se += v * v
 	}
-	return se / float64(rows*d)
+	return se / float64(n*d)
 }
 
 // A linear autoencoder trained with MSE converges to the span of the first k
@@ -76,8 +82,8 @@ func TestLinearMatchesPCA(t *testing.T) {
 	m := loadMNIST(t)
 	train, test := m.Train.Head(2000), m.Test.Head(1000)
 	xTrain, xTest := pixels(train), pixels(test)
-	pcaTest := pcaMSE(t, xTrain, xTest, k)
-	pcaTrain := pcaMSE(t, xTrain, xTrain, k)
+	p := fitPCA(t, xTrain, k)
+	pcaTrain, pcaTest := p.mse(xTrain), p.mse(xTest)
 	t.Logf("PCA k=%d fit on %d train images: train MSE %.6f, test MSE %.6f", k, train.Len(), pcaTrain, pcaTest)
 
 	tr := newTrainer(t, linearNet{784, k}, graph.MSE, 1, 3e-3, 100, 1)
@@ -90,7 +96,7 @@ func TestLinearMatchesPCA(t *testing.T) {
 			t.Fatal(err)
 		}
 		epoch++
-		if epoch%10 != 0 {
+		if epoch%5 != 0 {
 			continue
 		}
 		var err error

