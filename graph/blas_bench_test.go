@@ -14,7 +14,7 @@ func BenchmarkSgemm(b *testing.B) {
 	impls := []struct {
 		name  string
 		sgemm func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
-	}{{"gonum", gonum.Implementation{}.Sgemm}, {"simd", SIMDBLAS{}.Sgemm}}
+	}{{"gonum", gonum.Implementation{}.Sgemm}, {"fast", FastBLAS{}.Sgemm}}
 	for _, sh := range [][3]int{{128, 784, 256}, {128, 256, 784}, {784, 128, 256}} {
 		m, k, n := sh[0], sh[1], sh[2]
 		a, bb, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
