@@ -24,8 +24,10 @@ func UseBLAS(name string) error {
 	switch name {
 	case "fast":
 		G.Use(FastBLAS{})
+		sgemmBLAS = FastBLAS{}
 	case "gonum":
 		G.Use(gonum.Implementation{})
+		sgemmBLAS = gonum.Implementation{}
 	default:
 		return fmt.Errorf("unknown BLAS %q (have fast, gonum)", name)
 	}
@@ -35,9 +37,13 @@ func UseBLAS(name string) error {
 // BLAS names the BLAS in use by default: "fast (AVX-512)" or "gonum".
 var BLAS = "gonum"
 
+// sgemmBLAS computes the float32 products of the dense layers (ops.go).
+var sgemmBLAS blas.Float32Level3 = gonum.Implementation{}
+
 func init() {
 	if sgemm.Accelerated != "" {
 		G.Use(FastBLAS{})
+		sgemmBLAS = FastBLAS{}
 		BLAS = "fast (" + sgemm.Accelerated + ")"
 	}
 }

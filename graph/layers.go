@@ -21,11 +21,21 @@ var (
 
 // Activate applies act to a. For Sigmoid it also records a as the output's
 // logits, so that a cross-entropy loss on the output can be computed stably.
+// ReLU and Sigmoid are fused ops of this package (ops.go); others are
+// Gorgonia's.
 func (b *Builder) Activate(act Activation, a *G.Node) *G.Node {
 	if !b.ok(a) || act.f == nil {
 		return a
 	}
-	y := b.Must(act.f(a))
+	var y *G.Node
+	switch act.Name {
+	case ReLU.Name:
+		y = b.act(reluKind, a)
+	case Sigmoid.Name:
+		y = b.act(sigmoidKind, a)
+	default:
+		y = b.Must(act.f(a))
+	}
 	if y != nil && act.Name == Sigmoid.Name {
 		b.logits[y] = a
 	}
@@ -46,10 +56,9 @@ func (b *Builder) Dense(name string, x *G.Node, out int, act Activation) *G.Node
 	in := x.Shape()[1]
 	w := b.Param(name+".w", GlorotUniform, in, out)
 	bias := b.Param(name+".b", Zeros, 1, out)
-	xw := b.Must(G.Mul(x, w))
+	xw := b.matMul(x, w)
 	if !b.ok(xw, bias) {
 		return nil
 	}
-	a := b.Must(G.BroadcastAdd(xw, bias, nil, []byte{0}))
-	return b.Activate(act, a)
+	return b.Activate(act, b.biasAdd(xw, bias))
 }

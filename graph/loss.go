@@ -33,10 +33,13 @@ var (
 	// pixels and batch, computed from the logits a of a sigmoid output as
 	// softplus(a) − x·a, which cannot overflow.
 	BCE = Loss{"bce", "binary cross-entropy, mean over pixels and batch (sigmoid outputs)", bce}
+	// BCESum is BCE summed over the pixels of an image, mean over the batch:
+	// the −log p(x|z) of a Bernoulli decoder, as in a VAE's evidence bound.
+	BCESum = Loss{"bce-sum", "binary cross-entropy, sum over pixels, mean over the batch (sigmoid outputs; vae)", bceSum}
 )
 
 // Losses lists the losses by name.
-var Losses = []Loss{L2, MSE, BCE}
+var Losses = []Loss{L2, MSE, BCE, BCESum}
 
 // LossByName finds a loss.
 func LossByName(name string) (Loss, error) {
@@ -61,11 +64,7 @@ func sqErr(b *Builder, x, recon *G.Node) *G.Node {
 }
 
 func mse(b *Builder, x, recon *G.Node) *G.Node {
-	se := sqErr(b, x, recon)
-	if !b.ok(se) {
-		return nil
-	}
-	return b.Must(G.Mean(se))
+	return b.meanLoss(false, x, recon)
 }
 
 func l2(b *Builder, x, recon *G.Node) *G.Node {
@@ -100,16 +99,15 @@ func bce(b *Builder, x, recon *G.Node) *G.Node {
 		b.Fail(fmt.Errorf("needs a sigmoid output (the decoder's last activation is not graph.Sigmoid); use -loss mse or l2"), "bce")
 		return nil
 	}
-	sp := b.Must(G.Softplus(a))
-	xa := b.Must(G.HadamardProd(x, a))
-	if !b.ok(sp, xa) {
-		return nil
+	return b.meanLoss(true, x, a)
+}
+
+func bceSum(b *Builder, x, recon *G.Node) *G.Node {
+	perImage := 1
+	for _, d := range x.Shape()[1:] {
+		perImage *= d
 	}
-	d := b.Must(G.Sub(sp, xa))
-	if !b.ok(d) {
-		return nil
-	}
-	return b.Must(G.Mean(d))
+	return b.Scale(float64(perImage), bce(b, x, recon))
 }
 
 func errShape(what string, got, want tensor.Shape) error {

@@ -3,8 +3,10 @@ package graph
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -70,6 +72,9 @@ type solver struct {
 	lr    float64
 	t     int
 	slots [][][]float64
+
+	c1, c2 float64 // Adam's bias corrections at step t
+	chunks []chunk // this step's work, kept to avoid allocating
 }
 
 func newSolver(name string, lr float64, nslots int) *solver {
@@ -110,7 +115,10 @@ func cloneSlots(slots [][][]float64) [][][]float64 {
 	return out
 }
 
-// Step applies one update to every node and zeroes its gradient.
+// Step applies one update to every node and zeroes its gradient. The
+// parameters are cut into chunks that all cores update in parallel; each
+// element's update is independent, so the result does not depend on the
+// number of cores.
 func (s *solver) Step(nodes []G.ValueGrad) error {
 	s.t++
 	for k := range s.slots {
@@ -121,6 +129,7 @@ func (s *solver) Step(nodes []G.ValueGrad) error {
 			return fmt.Errorf("solver %s: %d parameters, state has %d", s.name, len(nodes), len(s.slots[k]))
 		}
 	}
+	s.chunks = s.chunks[:0]
 	for i, n := range nodes {
 		g, err := n.Grad()
 		if err != nil {
@@ -128,29 +137,63 @@ func (s *solver) Step(nodes []G.ValueGrad) error {
 		}
 		w, ok1 := n.Value().(*tensor.Dense)
 		gd, ok2 := g.(*tensor.Dense)
-		if !ok1 || !ok2 {
-			return fmt.Errorf("solver %s: parameter %d is not a dense tensor", s.name, i)
+		if !ok1 || !ok2 || w.Dtype() != gd.Dtype() {
+			return fmt.Errorf("solver %s: parameter %d is not a dense tensor with a gradient of its type", s.name, i)
 		}
-		slots := make([][]float64, len(s.slots))
-		for k := range s.slots {
-			if s.slots[k][i] == nil {
-				s.slots[k][i] = make([]float64, w.Shape().TotalSize())
-			}
-			if len(s.slots[k][i]) != w.Shape().TotalSize() {
-				return fmt.Errorf("solver %s: parameter %d has %d values, state has %d", s.name, i, w.Shape().TotalSize(), len(s.slots[k][i]))
-			}
-			slots[k] = s.slots[k][i]
-		}
-		switch wv := w.Data().(type) {
-		case []float32:
-			update(s, wv, gd.Data().([]float32), slots)
-		case []float64:
-			update(s, wv, gd.Data().([]float64), slots)
-		default:
+		if w.Dtype() != tensor.Float32 && w.Dtype() != tensor.Float64 {
 			return fmt.Errorf("solver %s: unsupported dtype %v", s.name, w.Dtype())
 		}
+		size := w.Shape().TotalSize()
+		for k := range s.slots {
+			if s.slots[k][i] == nil {
+				s.slots[k][i] = make([]float64, size)
+			}
+			if len(s.slots[k][i]) != size {
+				return fmt.Errorf("solver %s: parameter %d has %d values, state has %d", s.name, i, size, len(s.slots[k][i]))
+			}
+		}
+		for lo := 0; lo < size; lo += chunkSize {
+			s.chunks = append(s.chunks, chunk{param: i, w: w, g: gd, lo: lo, hi: min(size, lo+chunkSize)})
+		}
 	}
+	s.c1 = 1 - math.Pow(0.9, float64(s.t))
+	s.c2 = 1 - math.Pow(0.999, float64(s.t))
+	workers := min(runtime.GOMAXPROCS(0), len(s.chunks))
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() { s.work(w, workers); wg.Done() }()
+	}
+	s.work(0, workers)
+	wg.Wait()
 	return nil
+}
+
+// chunkSize is how many values one worker updates at a time.
+const chunkSize = 1 << 14
+
+// chunk is the values [lo, hi) of one parameter.
+type chunk struct {
+	param  int
+	w, g   *tensor.Dense
+	lo, hi int
+}
+
+// work updates the chunks w, w+workers, w+2·workers, …
+func (s *solver) work(w, workers int) {
+	var slots [2][]float64
+	for c := w; c < len(s.chunks); c += workers {
+		ch := s.chunks[c]
+		for k := range s.slots {
+			slots[k] = s.slots[k][ch.param][ch.lo:ch.hi]
+		}
+		switch wv := ch.w.Data().(type) {
+		case []float32:
+			update(s, wv[ch.lo:ch.hi], ch.g.Data().([]float32)[ch.lo:ch.hi], slots[:len(s.slots)])
+		case []float64:
+			update(s, wv[ch.lo:ch.hi], ch.g.Data().([]float64)[ch.lo:ch.hi], slots[:len(s.slots)])
+		}
+	}
 }
 
 func update[T float32 | float64](s *solver, w, g []T, slots [][]float64) {
@@ -177,8 +220,7 @@ func update[T float32 | float64](s *solver, w, g []T, slots [][]float64) {
 	case "adam":
 		const b1, b2, eps = 0.9, 0.999, 1e-8
 		m, v := slots[0], slots[1]
-		c1 := 1 - math.Pow(b1, float64(s.t))
-		c2 := 1 - math.Pow(b2, float64(s.t))
+		c1, c2 := s.c1, s.c2
 		for j, gj := range g {
 			gf := float64(gj)
 			m[j] = b1*m[j] + (1-b1)*gf

@@ -1,0 +1,587 @@
+package graph
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math"
+
+	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Fused operations for the dense layers and losses. Each is a Gorgonia op
+// with its own symbolic derivative (G.SDOp), so G.Grad still builds the
+// backward graph; they replace chains of Gorgonia's element-wise ops that each
+// make a pass over memory and allocate a fresh tensor on every step:
+//
+//	biasAdd(x, b)      x (n, d) + b (1, d)        ∂x = g, ∂b = colSum(g)
+//	act(a)             ReLU or sigmoid            ∂a = actBack(y, g)
+//	meanSq(x, x')      mean (x − x')²             ∂x' = 2(x' − x)/N · g
+//	meanBCE(x, a)      mean softplus(a) − x·a     ∂a = (σ(a) − x)/N · g
+//
+// An op keeps its output tensor and rewrites it on every run: the tape
+// machine drops its registers on Reset, so ops that return new tensors
+// allocate on every step. Outputs live until the next run of the machine.
+
+// number is the element type of a graph.
+type number interface{ float32 | float64 }
+
+// fused holds what the ops share: a name and the output kept between runs.
+type fused struct {
+	name string
+	out  *tensor.Dense
+}
+
+func (op *fused) ReturnsPtr() bool      { return false }
+func (op *fused) CallsExtern() bool     { return false }
+func (op *fused) OverwritesInput() int  { return -1 }
+func (op *fused) String() string        { return op.name }
+func (op *fused) WriteHash(h hash.Hash) { fmt.Fprintf(h, "%s-%p", op.name, op) }
+func (op *fused) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+// output returns the kept output tensor, (re)allocated for dtype and shape.
+func (op *fused) output(dt tensor.Dtype, shape ...int) *tensor.Dense {
+	if op.out == nil || op.out.Dtype() != dt || !op.out.Shape().Eq(tensor.Shape(shape)) {
+		op.out = tensor.New(tensor.Of(dt), tensor.WithShape(shape...))
+	}
+	return op.out
+}
+
+func matrixType() hm.Type { return G.TensorType{Dims: 2, Of: hm.TypeVariable('a')} }
+
+// dense returns v as a dense tensor of the given number of dimensions (any
+// when dims < 0).
+func dense(op string, v G.Value, dims int) (*tensor.Dense, error) {
+	t, ok := v.(*tensor.Dense)
+	if !ok || (dims >= 0 && t.Dims() != dims) {
+		return nil, fmt.Errorf("%s: input of shape %v, want a %d-D dense tensor", op, v.Shape(), dims)
+	}
+	return t, nil
+}
+
+func noSecondDerivative(op string) ([]bool, error) {
+	return nil, fmt.Errorf("%s: no second derivative", op)
+}
+
+// --- biasAdd ---
+
+type biasAddOp struct{ fused }
+
+func (b *Builder) biasAdd(x, bias *G.Node) *G.Node {
+	return b.Must(G.ApplyOp(&biasAddOp{fused{name: "biasAdd"}}, x, bias))
+}
+
+func (*biasAddOp) Arity() int    { return 2 }
+func (*biasAddOp) Type() hm.Type { return hm.NewFnType(matrixType(), matrixType(), matrixType()) }
+func (*biasAddOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok || s.Dims() != 2 {
+		return nil, fmt.Errorf("biasAdd: input shape %v, want (n, d)", in[0])
+	}
+	return s.Clone(), nil
+}
+func (op *biasAddOp) Do(in ...G.Value) (G.Value, error) {
+	x, err := dense(op.name, in[0], 2)
+	if err != nil {
+		return nil, err
+	}
+	b, err := dense(op.name, in[1], 2)
+	if err != nil {
+		return nil, err
+	}
+	n, d := x.Shape()[0], x.Shape()[1]
+	if b.Shape()[0] != 1 || b.Shape()[1] != d {
+		return nil, fmt.Errorf("biasAdd: bias shape %v, want (1, %d)", b.Shape(), d)
+	}
+	y := op.output(x.Dtype(), n, d)
+	switch xs := x.Data().(type) {
+	case []float32:
+		biasAdd(y.Data().([]float32), xs, b.Data().([]float32))
+	case []float64:
+		biasAdd(y.Data().([]float64), xs, b.Data().([]float64))
+	}
+	return y, nil
+}
+func (*biasAddOp) DiffWRT(int) []bool { return []bool{true, true} }
+func (*biasAddOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	db, err := G.ApplyOp(&colSumOp{fused{name: "colSum"}}, grad)
+	return G.Nodes{grad, db}, err
+}
+
+func biasAdd[T number](y, x, b []T) {
+	d := len(b)
+	for i := 0; i < len(x); i += d {
+		yr, xr := y[i:i+d], x[i:i+d]
+		for j, bj := range b {
+			yr[j] = xr[j] + bj
+		}
+	}
+}
+
+// --- colSum: (n, d) → (1, d), the bias gradient ---
+
+type colSumOp struct{ fused }
+
+func (*colSumOp) Arity() int    { return 1 }
+func (*colSumOp) Type() hm.Type { return hm.NewFnType(matrixType(), matrixType()) }
+func (*colSumOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok || s.Dims() != 2 {
+		return nil, fmt.Errorf("colSum: input shape %v, want (n, d)", in[0])
+	}
+	return tensor.Shape{1, s[1]}, nil
+}
+func (op *colSumOp) Do(in ...G.Value) (G.Value, error) {
+	g, err := dense(op.name, in[0], 2)
+	if err != nil {
+		return nil, err
+	}
+	d := g.Shape()[1]
+	y := op.output(g.Dtype(), 1, d)
+	switch gs := g.Data().(type) {
+	case []float32:
+		colSum(y.Data().([]float32), gs)
+	case []float64:
+		colSum(y.Data().([]float64), gs)
+	}
+	return y, nil
+}
+func (*colSumOp) DiffWRT(int) []bool { return []bool{false} }
+func (op *colSumOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	_, err := noSecondDerivative(op.name)
+	return nil, err
+}
+
+func colSum[T number](y, g []T) {
+	clear(y)
+	d := len(y)
+	for i := 0; i < len(g); i += d {
+		for j, v := range g[i : i+d] {
+			y[j] += v
+		}
+	}
+}
+
+// --- activations ---
+
+type actKind int
+
+const (
+	reluKind actKind = iota
+	sigmoidKind
+)
+
+type actOp struct {
+	fused
+	kind actKind
+}
+
+type actBackOp struct {
+	fused
+	kind actKind
+}
+
+func (b *Builder) act(kind actKind, a *G.Node) *G.Node {
+	name := map[actKind]string{reluKind: "relu", sigmoidKind: "sigmoid"}[kind]
+	return b.Must(G.ApplyOp(&actOp{fused{name: name}, kind}, a))
+}
+
+func (*actOp) Arity() int { return 1 }
+func (*actOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(a, a)
+}
+func (*actOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok {
+		return nil, fmt.Errorf("activation: input shape %v", in[0])
+	}
+	return s.Clone(), nil
+}
+func (op *actOp) Do(in ...G.Value) (G.Value, error) {
+	a, err := dense(op.name, in[0], -1)
+	if err != nil {
+		return nil, err
+	}
+	y := op.output(a.Dtype(), a.Shape()...)
+	switch as := a.Data().(type) {
+	case []float32:
+		ys := y.Data().([]float32)
+		if op.kind == reluKind {
+			relu(ys, as)
+		} else {
+			for i, v := range as {
+				ys[i] = sigmoid32(v)
+			}
+		}
+	case []float64:
+		ys := y.Data().([]float64)
+		if op.kind == reluKind {
+			relu(ys, as)
+		} else {
+			for i, v := range as {
+				ys[i] = sigmoid64(v)
+			}
+		}
+	}
+	return y, nil
+}
+func (*actOp) DiffWRT(int) []bool { return []bool{true} }
+func (op *actOp) SymDiff(_ G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	da, err := G.ApplyOp(&actBackOp{fused{name: op.name + "Back"}, op.kind}, out, grad)
+	return G.Nodes{da}, err
+}
+
+func relu[T number](y, a []T) {
+	for i, v := range a {
+		y[i] = max(v, 0)
+	}
+}
+
+func (*actBackOp) Arity() int { return 2 }
+func (*actBackOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(a, a, a)
+}
+func (*actBackOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok {
+		return nil, fmt.Errorf("activation gradient: input shape %v", in[0])
+	}
+	return s.Clone(), nil
+}
+
+// Do computes ∂a from the activation's output y and the gradient g of y:
+// g·[y > 0] for ReLU, g·y·(1 − y) for the sigmoid.
+func (op *actBackOp) Do(in ...G.Value) (G.Value, error) {
+	y, err := dense(op.name, in[0], -1)
+	if err != nil {
+		return nil, err
+	}
+	g, err := dense(op.name, in[1], -1)
+	if err != nil {
+		return nil, err
+	}
+	da := op.output(y.Dtype(), y.Shape()...)
+	switch ys := y.Data().(type) {
+	case []float32:
+		actBack(op.kind, da.Data().([]float32), ys, g.Data().([]float32))
+	case []float64:
+		actBack(op.kind, da.Data().([]float64), ys, g.Data().([]float64))
+	}
+	return da, nil
+}
+func (*actBackOp) DiffWRT(int) []bool { return []bool{false, false} }
+func (op *actBackOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	_, err := noSecondDerivative(op.name)
+	return nil, err
+}
+
+func actBack[T number](kind actKind, da, y, g []T) {
+	if kind == reluKind {
+		for i, v := range y {
+			if v > 0 {
+				da[i] = g[i]
+			} else {
+				da[i] = 0
+			}
+		}
+		return
+	}
+	for i, v := range y {
+		da[i] = g[i] * v * (1 - v)
+	}
+}
+
+func sigmoid64(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// sigmoid32 is 1/(1 + e^−x) in float32, with e^−|x| from expNeg32.
+func sigmoid32(x float32) float32 {
+	if x >= 0 {
+		return 1 / (1 + expNeg32(-x))
+	}
+	e := expNeg32(x)
+	return e / (1 + e)
+}
+
+// expNeg32 is e^x for x ≤ 0 to about 1 ulp of float32: x = n·ln2 + r with
+// |r| ≤ ln2/2, e^r by its Taylor polynomial to r⁷ (error < 2e-9), scaled by 2^n.
+func expNeg32(x float32) float32 {
+	if x < -87 {
+		return 0
+	}
+	const (
+		log2e = 1.4426950408889634
+		ln2hi = 0.693145751953125
+		ln2lo = 1.428606765330187e-06
+	)
+	xf := float64(x)
+	n := math.Floor(xf*log2e + 0.5)
+	r := xf - n*ln2hi - n*ln2lo
+	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040)))))))
+	return float32(p * math.Float64frombits(uint64(int64(n)+1023)<<52))
+}
+
+// --- losses ---
+
+// meanLossOp is a mean over all elements of x and its second input; kind
+// says which: mean (x − x')², or the binary cross-entropy from logits.
+type meanLossOp struct {
+	fused
+	bce  bool
+	dims int
+}
+
+type meanLossBackOp struct {
+	fused
+	bce  bool
+	dims int
+}
+
+func (b *Builder) meanLoss(bce bool, x, y *G.Node) *G.Node {
+	if !b.ok(x, y) {
+		return nil
+	}
+	name := "meanSq"
+	if bce {
+		name = "meanBCE"
+	}
+	return b.Must(G.ApplyOp(&meanLossOp{fused{name: name}, bce, x.Dims()}, x, y))
+}
+
+func (*meanLossOp) Arity() int { return 2 }
+func (op *meanLossOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	t := G.TensorType{Dims: op.dims, Of: a}
+	return hm.NewFnType(t, t, a)
+}
+func (*meanLossOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return tensor.ScalarShape(), nil }
+func (op *meanLossOp) Do(in ...G.Value) (G.Value, error) {
+	x, err := dense(op.name, in[0], op.dims)
+	if err != nil {
+		return nil, err
+	}
+	y, err := dense(op.name, in[1], op.dims)
+	if err != nil {
+		return nil, err
+	}
+	if !x.Shape().Eq(y.Shape()) {
+		return nil, fmt.Errorf("%s: shapes %v and %v differ", op.name, x.Shape(), y.Shape())
+	}
+	switch xs := x.Data().(type) {
+	case []float32:
+		return G.NewF32(float32(meanLoss(op.bce, xs, y.Data().([]float32)))), nil
+	case []float64:
+		return G.NewF64(meanLoss(op.bce, xs, y.Data().([]float64))), nil
+	}
+	return nil, fmt.Errorf("%s: dtype %v", op.name, x.Dtype())
+}
+func (*meanLossOp) DiffWRT(int) []bool { return []bool{false, true} }
+func (op *meanLossOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	dy, err := G.ApplyOp(&meanLossBackOp{fused{name: op.name + "Back"}, op.bce, op.dims}, in[0], in[1], grad)
+	return G.Nodes{nil, dy}, err
+}
+
+// meanLoss is mean (x − y)², or for bce mean softplus(y) − x·y with y the
+// logits, summed in float64.
+func meanLoss[T number](bce bool, x, y []T) float64 {
+	var s float64
+	if bce {
+		for i, a := range y {
+			af := float64(a)
+			// softplus(a) = max(a, 0) + log(1 + e^−|a|), stable for any a
+			s += max(af, 0) + math.Log1p(math.Exp(-math.Abs(af))) - float64(x[i])*af
+		}
+	} else {
+		for i, v := range x {
+			d := float64(y[i] - v)
+			s += d * d
+		}
+	}
+	return s / float64(len(x))
+}
+
+func (*meanLossBackOp) Arity() int { return 3 }
+func (op *meanLossBackOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	m := G.TensorType{Dims: op.dims, Of: a}
+	return hm.NewFnType(m, m, a, m)
+}
+func (*meanLossBackOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok {
+		return nil, fmt.Errorf("loss gradient: input shape %v", in[0])
+	}
+	return s.Clone(), nil
+}
+
+// Do computes ∂y = 2(y − x)/N · g for the squared error and (σ(y) − x)/N · g
+// for the cross-entropy, g being the gradient of the (scalar) loss.
+func (op *meanLossBackOp) Do(in ...G.Value) (G.Value, error) {
+	x, err := dense(op.name, in[0], op.dims)
+	if err != nil {
+		return nil, err
+	}
+	y, err := dense(op.name, in[1], op.dims)
+	if err != nil {
+		return nil, err
+	}
+	dy := op.output(y.Dtype(), y.Shape()...)
+	switch xs := x.Data().(type) {
+	case []float32:
+		g, ok := scalarOf[float32](in[2])
+		if !ok {
+			return nil, fmt.Errorf("%s: gradient %v is not a float32 scalar", op.name, in[2])
+		}
+		meanLossBack(op.bce, dy.Data().([]float32), xs, y.Data().([]float32), g, sigmoid32)
+	case []float64:
+		g, ok := scalarOf[float64](in[2])
+		if !ok {
+			return nil, fmt.Errorf("%s: gradient %v is not a float64 scalar", op.name, in[2])
+		}
+		meanLossBack(op.bce, dy.Data().([]float64), xs, y.Data().([]float64), g, sigmoid64)
+	}
+	return dy, nil
+}
+func (*meanLossBackOp) DiffWRT(int) []bool { return []bool{false, false, false} }
+func (op *meanLossBackOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	_, err := noSecondDerivative(op.name)
+	return nil, err
+}
+
+func meanLossBack[T number](bce bool, dy, x, y []T, g T, sigm func(T) T) {
+	if bce {
+		c := g / T(len(x))
+		for i, a := range y {
+			dy[i] = c * (sigm(a) - x[i])
+		}
+		return
+	}
+	c := 2 * g / T(len(x))
+	for i, v := range y {
+		dy[i] = c * (v - x[i])
+	}
+}
+
+// scalarOf reads a scalar value of type T.
+func scalarOf[T number](v G.Value) (T, bool) {
+	switch d := v.Data().(type) {
+	case T:
+		return d, true
+	case []T:
+		if len(d) == 1 {
+			return d[0], true
+		}
+	}
+	return 0, false
+}
+
+// --- matMul: op(A)·op(B) for 2-D A and B, op(X) = X or Xᵀ ---
+
+type matMulOp struct {
+	fused
+	tA, tB bool
+}
+
+func (b *Builder) matMul(x, w *G.Node) *G.Node {
+	return b.Must(G.ApplyOp(newMatMul(false, false), x, w))
+}
+
+func newMatMul(tA, tB bool) *matMulOp {
+	return &matMulOp{fused{name: fmt.Sprintf("matMul(%v,%v)", tA, tB)}, tA, tB}
+}
+
+func (*matMulOp) Arity() int    { return 2 }
+func (*matMulOp) Type() hm.Type { return hm.NewFnType(matrixType(), matrixType(), matrixType()) }
+
+// dims returns op(A)'s m×k and op(B)'s k×n.
+func (op *matMulOp) dims(a, b tensor.Shape) (m, k, n int, err error) {
+	if a.Dims() != 2 || b.Dims() != 2 {
+		return 0, 0, 0, fmt.Errorf("%s: shapes %v and %v, want matrices", op.name, a, b)
+	}
+	m, k = a[0], a[1]
+	if op.tA {
+		m, k = k, m
+	}
+	k2, n := b[0], b[1]
+	if op.tB {
+		k2, n = n, k2
+	}
+	if k != k2 {
+		return 0, 0, 0, fmt.Errorf("%s: shapes %v and %v do not multiply", op.name, a, b)
+	}
+	return m, k, n, nil
+}
+
+func (op *matMulOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	a, ok1 := in[0].(tensor.Shape)
+	b, ok2 := in[1].(tensor.Shape)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("%s: input shapes %v, %v", op.name, in[0], in[1])
+	}
+	m, _, n, err := op.dims(a, b)
+	return tensor.Shape{m, n}, err
+}
+
+func (op *matMulOp) Do(in ...G.Value) (G.Value, error) {
+	a, err := dense(op.name, in[0], 2)
+	if err != nil {
+		return nil, err
+	}
+	b, err := dense(op.name, in[1], 2)
+	if err != nil {
+		return nil, err
+	}
+	m, k, n, err := op.dims(a.Shape(), b.Shape())
+	if err != nil {
+		return nil, err
+	}
+	c := op.output(a.Dtype(), m, n)
+	lda, ldb := a.Shape()[1], b.Shape()[1]
+	switch as := a.Data().(type) {
+	case []float32:
+		sgemmBLAS.Sgemm(blasTrans(op.tA), blasTrans(op.tB), m, n, k, 1, as, lda, b.Data().([]float32), ldb, 0, c.Data().([]float32), n)
+	case []float64:
+		gonum.Implementation{}.Dgemm(blasTrans(op.tA), blasTrans(op.tB), m, n, k, 1, as, lda, b.Data().([]float64), ldb, 0, c.Data().([]float64), n)
+	default:
+		return nil, fmt.Errorf("%s: dtype %v", op.name, a.Dtype())
+	}
+	return c, nil
+}
+
+func (*matMulOp) DiffWRT(int) []bool { return []bool{true, true} }
+
+// SymDiff: for C = A·B, ∂A = G·Bᵀ and ∂B = Aᵀ·G (transposed forms alike).
+func (op *matMulOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	if op.tA || op.tB {
+		_, err := noSecondDerivative(op.name)
+		return nil, err
+	}
+	da, err := G.ApplyOp(newMatMul(false, true), grad, in[1])
+	if err != nil {
+		return nil, err
+	}
+	db, err := G.ApplyOp(newMatMul(true, false), in[0], grad)
+	return G.Nodes{da, db}, err
+}
+
+func blasTrans(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}
