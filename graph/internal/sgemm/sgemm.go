@@ -21,10 +21,11 @@ const (
 // Accelerated names the instruction set of the kernel in use ("" for plain Go).
 var Accelerated string
 
-// kernel computes c (mr×nr, overwritten) = a (k×mr, packed) · b (k×nr, packed).
+// kernel computes the mr×nr tile c (row stride ldc) = a (k×mr, packed) ·
+// b (k×nr, packed), added to c's values when add is set.
 var kernel = kernelGo
 
-func kernelGo(k int, a, b, c []float32) {
+func kernelGo(k int, a, b, c []float32, ldc int, add bool) {
 	var acc [mr * nr]float32
 	for p := range k {
 		ap := a[p*mr : p*mr+mr]
@@ -36,7 +37,16 @@ func kernelGo(k int, a, b, c []float32) {
 			}
 		}
 	}
-	copy(c, acc[:])
+	for i := range mr {
+		dst := c[i*ldc : i*ldc+nr]
+		if add {
+			for j, v := range acc[i*nr : i*nr+nr] {
+				dst[j] += v
+			}
+		} else {
+			copy(dst, acc[i*nr:i*nr+nr])
+		}
+	}
 }
 
 // Gemm computes C = α·op(A)·op(B) + β·C with op(A) m×k, op(B) k×n and C m×n,
@@ -59,39 +69,55 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	bufB := getBuf(nPanels * nr * depth)
 	defer putBuf(bufA)
 	defer putBuf(bufB)
+	tiles := mPanels * nPanels
+	workers := min(runtime.GOMAXPROCS(0), tiles)
+	if 2*m*n*k < 1<<18 {
+		workers = 1 // too small to be worth a goroutine
+	}
 	for p0 := 0; p0 < k; p0 += depth {
 		d := min(depth, k-p0)
-		packA(*bufA, transA, a, lda, m, p0, d)
-		packB(*bufB, transB, b, ldb, n, p0, d)
 		bt := beta
 		if p0 > 0 {
 			bt = 1
 		}
-		tiles := mPanels * nPanels
-		workers := min(runtime.GOMAXPROCS(0), tiles)
-		if 2*m*n*d < 1<<18 {
-			workers = 1 // too small to be worth a goroutine
-		}
-		run := func(w int) {
+		parallel(workers, func(w int) {
+			for ip := w; ip < mPanels; ip += workers {
+				packA((*bufA)[ip*mr*d:(ip+1)*mr*d], transA, a, lda, m, ip*mr, p0, d)
+			}
+			for jp := w; jp < nPanels; jp += workers {
+				packB((*bufB)[jp*nr*d:(jp+1)*nr*d], transB, b, ldb, n, jp*nr, p0, d)
+			}
+		})
+		parallel(workers, func(w int) {
 			var tile [mr * nr]float32
 			for t := w; t < tiles; t += workers {
 				ip, jp := t/nPanels, t%nPanels
-				kernel(d, (*bufA)[ip*mr*d:(ip+1)*mr*d], (*bufB)[jp*nr*d:(jp+1)*nr*d], tile[:])
-				store(c, ldc, ip*mr, jp*nr, min(mr, m-ip*mr), min(nr, n-jp*nr), alpha, bt, &tile)
+				ap, bp := (*bufA)[ip*mr*d:(ip+1)*mr*d], (*bufB)[jp*nr*d:(jp+1)*nr*d]
+				rows, cols := min(mr, m-ip*mr), min(nr, n-jp*nr)
+				if rows == mr && cols == nr && alpha == 1 && (bt == 0 || bt == 1) {
+					kernel(d, ap, bp, c[ip*mr*ldc+jp*nr:], ldc, bt == 1)
+					continue
+				}
+				kernel(d, ap, bp, tile[:], nr, false)
+				store(c, ldc, ip*mr, jp*nr, rows, cols, alpha, bt, &tile)
 			}
-		}
-		if workers == 1 {
-			run(0)
-			continue
-		}
-		var wg sync.WaitGroup
-		for w := 1; w < workers; w++ {
-			wg.Add(1)
-			go func() { run(w); wg.Done() }()
-		}
-		run(0)
-		wg.Wait()
+		})
 	}
+}
+
+// parallel runs f(0), …, f(workers−1) at once and waits for them.
+func parallel(workers int, f func(w int)) {
+	if workers == 1 {
+		f(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() { f(w); wg.Done() }()
+	}
+	f(0)
+	wg.Wait()
 }
 
 // store writes C[i0:i0+rows, j0:j0+cols] = α·tile + β·C.
@@ -131,50 +157,44 @@ func scale(m, n int, beta float32, c []float32, ldc int) {
 	}
 }
 
-// packA copies op(A)[:, p0:p0+d] into panels of mr rows: panel ip holds, for
-// each p, the mr values op(A)[ip*mr+r, p0+p], zero past row m.
-func packA(dst []float32, trans bool, a []float32, lda, m, p0, d int) {
-	for i0 := 0; i0 < m; i0 += mr {
-		panel := dst[(i0/mr)*mr*d : (i0/mr+1)*mr*d]
-		rows := min(mr, m-i0)
-		if rows < mr {
-			clear(panel)
+// packA copies op(A)[i0:i0+mr, p0:p0+d] into a panel: for each p, the mr
+// values op(A)[i0+r, p0+p], zero past row m.
+func packA(panel []float32, trans bool, a []float32, lda, m, i0, p0, d int) {
+	rows := min(mr, m-i0)
+	if rows < mr {
+		clear(panel)
+	}
+	if trans { // op(A)[i, p] = a[p*lda + i]: rows of a are contiguous in i
+		for p := range d {
+			copy(panel[p*mr:p*mr+rows], a[(p0+p)*lda+i0:(p0+p)*lda+i0+rows])
 		}
-		if trans { // op(A)[i, p] = a[p*lda + i]: rows of a are contiguous in i
-			for p := range d {
-				copy(panel[p*mr:p*mr+rows], a[(p0+p)*lda+i0:(p0+p)*lda+i0+rows])
-			}
-			continue
-		}
-		for r := range rows {
-			src := a[(i0+r)*lda+p0 : (i0+r)*lda+p0+d]
-			for p, v := range src {
-				panel[p*mr+r] = v
-			}
+		return
+	}
+	for r := range rows {
+		src := a[(i0+r)*lda+p0 : (i0+r)*lda+p0+d]
+		for p, v := range src {
+			panel[p*mr+r] = v
 		}
 	}
 }
 
-// packB copies op(B)[p0:p0+d, :] into panels of nr columns: panel jp holds,
-// for each p, the nr values op(B)[p0+p, jp*nr+c], zero past column n.
-func packB(dst []float32, trans bool, b []float32, ldb, n, p0, d int) {
-	for j0 := 0; j0 < n; j0 += nr {
-		panel := dst[(j0/nr)*nr*d : (j0/nr+1)*nr*d]
-		cols := min(nr, n-j0)
-		if cols < nr {
-			clear(panel)
+// packB copies op(B)[p0:p0+d, j0:j0+nr] into a panel: for each p, the nr
+// values op(B)[p0+p, j0+c], zero past column n.
+func packB(panel []float32, trans bool, b []float32, ldb, n, j0, p0, d int) {
+	cols := min(nr, n-j0)
+	if cols < nr {
+		clear(panel)
+	}
+	if !trans { // op(B)[p, j] = b[p*ldb + j]
+		for p := range d {
+			copy(panel[p*nr:p*nr+cols], b[(p0+p)*ldb+j0:(p0+p)*ldb+j0+cols])
 		}
-		if !trans { // op(B)[p, j] = b[p*ldb + j]
-			for p := range d {
-				copy(panel[p*nr:p*nr+cols], b[(p0+p)*ldb+j0:(p0+p)*ldb+j0+cols])
-			}
-			continue
-		}
-		for c := range cols { // op(B)[p, j] = b[j*ldb + p]
-			src := b[(j0+c)*ldb+p0 : (j0+c)*ldb+p0+d]
-			for p, v := range src {
-				panel[p*nr+c] = v
-			}
+		return
+	}
+	for c := range cols { // op(B)[p, j] = b[j*ldb + p]
+		src := b[(j0+c)*ldb+p0 : (j0+c)*ldb+p0+d]
+		for p, v := range src {
+			panel[p*nr+c] = v
 		}
 	}
 }
