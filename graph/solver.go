@@ -220,12 +220,14 @@ func update[T float32 | float64](s *solver, w, g []T, slots [][]float64) {
 	case "adam":
 		const b1, b2, eps = 0.9, 0.999, 1e-8
 		m, v := slots[0], slots[1]
-		c1, c2 := s.c1, s.c2
+		// w −= lr·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2, as PyTorch computes
+		// it: (lr/c1)·m / (√v/√c2 + ε), one division per value.
+		step, inv := lr/s.c1, 1/math.Sqrt(s.c2)
 		for j, gj := range g {
 			gf := float64(gj)
 			m[j] = b1*m[j] + (1-b1)*gf
 			v[j] = b2*v[j] + (1-b2)*gf*gf
-			w[j] -= T(lr * (m[j] / c1) / (math.Sqrt(v[j]/c2) + eps))
+			w[j] -= T(step * m[j] / (math.Sqrt(v[j])*inv + eps))
 		}
 	}
 	clear(g)
