@@ -5,6 +5,8 @@ import (
 	"hash"
 	"hash/fnv"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/chewxy/hm"
 	"gonum.org/v1/gonum/blas"
@@ -214,23 +216,9 @@ func (op *actOp) Do(in ...G.Value) (G.Value, error) {
 	y := op.output(a.Dtype(), a.Shape()...)
 	switch as := a.Data().(type) {
 	case []float32:
-		ys := y.Data().([]float32)
-		if op.kind == reluKind {
-			relu(ys, as)
-		} else {
-			for i, v := range as {
-				ys[i] = sigmoid32(v)
-			}
-		}
+		activate(op.kind, y.Data().([]float32), as, sigmoid32)
 	case []float64:
-		ys := y.Data().([]float64)
-		if op.kind == reluKind {
-			relu(ys, as)
-		} else {
-			for i, v := range as {
-				ys[i] = sigmoid64(v)
-			}
-		}
+		activate(op.kind, y.Data().([]float64), as, sigmoid64)
 	}
 	return y, nil
 }
@@ -240,10 +228,19 @@ func (op *actOp) SymDiff(_ G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	return G.Nodes{da}, err
 }
 
-func relu[T number](y, a []T) {
-	for i, v := range a {
-		y[i] = max(v, 0)
-	}
+func activate[T number](kind actKind, y, a []T, sigm func(T) T) {
+	parallelChunks(len(a), elemChunk, func(_, lo, hi int) {
+		ys, as := y[lo:hi], a[lo:hi]
+		if kind == reluKind {
+			for i, v := range as {
+				ys[i] = max(v, 0)
+			}
+			return
+		}
+		for i, v := range as {
+			ys[i] = sigm(v)
+		}
+	})
 }
 
 func (*actBackOp) Arity() int { return 2 }
@@ -286,19 +283,22 @@ func (op *actBackOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 }
 
 func actBack[T number](kind actKind, da, y, g []T) {
-	if kind == reluKind {
-		for i, v := range y {
-			if v > 0 {
-				da[i] = g[i]
-			} else {
-				da[i] = 0
+	parallelChunks(len(y), elemChunk, func(_, lo, hi int) {
+		da, y, g := da[lo:hi], y[lo:hi], g[lo:hi]
+		if kind == reluKind {
+			for i, v := range y {
+				if v > 0 {
+					da[i] = g[i]
+				} else {
+					da[i] = 0
+				}
 			}
+			return
 		}
-		return
-	}
-	for i, v := range y {
-		da[i] = g[i] * v * (1 - v)
-	}
+		for i, v := range y {
+			da[i] = g[i] * v * (1 - v)
+		}
+	})
 }
 
 func sigmoid64(x float64) float64 {
@@ -399,18 +399,26 @@ func (op *meanLossOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 // meanLoss is mean (x − y)², or for bce mean softplus(y) − x·y with y the
 // logits, summed in float64.
 func meanLoss[T number](bce bool, x, y []T) float64 {
+	parts := make([]float64, (len(x)+elemChunk-1)/elemChunk)
+	parallelChunks(len(x), elemChunk, func(c, lo, hi int) {
+		var s float64
+		if bce {
+			for i, a := range y[lo:hi] {
+				af := float64(a)
+				// softplus(a) = max(a, 0) + log(1 + e^−|a|), stable for any a
+				s += max(af, 0) + math.Log1p(math.Exp(-math.Abs(af))) - float64(x[lo+i])*af
+			}
+		} else {
+			for i, v := range x[lo:hi] {
+				d := float64(y[lo+i] - v)
+				s += d * d
+			}
+		}
+		parts[c] = s
+	})
 	var s float64
-	if bce {
-		for i, a := range y {
-			af := float64(a)
-			// softplus(a) = max(a, 0) + log(1 + e^−|a|), stable for any a
-			s += max(af, 0) + math.Log1p(math.Exp(-math.Abs(af))) - float64(x[i])*af
-		}
-	} else {
-		for i, v := range x {
-			d := float64(y[i] - v)
-			s += d * d
-		}
+	for _, p := range parts {
+		s += p
 	}
 	return s / float64(len(x))
 }
@@ -464,17 +472,21 @@ func (op *meanLossBackOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 }
 
 func meanLossBack[T number](bce bool, dy, x, y []T, g T, sigm func(T) T) {
-	if bce {
-		c := g / T(len(x))
-		for i, a := range y {
-			dy[i] = c * (sigm(a) - x[i])
+	n := T(len(x))
+	parallelChunks(len(x), elemChunk, func(_, lo, hi int) {
+		dy, x, y := dy[lo:hi], x[lo:hi], y[lo:hi]
+		if bce {
+			c := g / n
+			for i, a := range y {
+				dy[i] = c * (sigm(a) - x[i])
+			}
+			return
 		}
-		return
-	}
-	c := 2 * g / T(len(x))
-	for i, v := range y {
-		dy[i] = c * (v - x[i])
-	}
+		c := 2 * g / n
+		for i, v := range y {
+			dy[i] = c * (v - x[i])
+		}
+	})
 }
 
 // scalarOf reads a scalar value of type T.
@@ -585,3 +597,31 @@ func blasTrans(t bool) blas.Transpose {
 	}
 	return blas.NoTrans
 }
+
+// parallelChunks calls f on the chunks [lo, hi) of [0, n), of a fixed size,
+// shared among the cores. The chunks do not depend on the number of cores,
+// so per-chunk results (partial sums) combine identically on any machine.
+func parallelChunks(n, size int, f func(chunk, lo, hi int)) {
+	chunks := (n + size - 1) / size
+	workers := min(runtime.GOMAXPROCS(0), chunks)
+	if workers <= 1 {
+		for c := range chunks {
+			f(c, c*size, min(n, (c+1)*size))
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := w; c < chunks; c += workers {
+				f(c, c*size, min(n, (c+1)*size))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// elemChunk is the chunk size of element-wise work.
+const elemChunk = 1 << 14

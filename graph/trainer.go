@@ -60,12 +60,15 @@ func NewTrainer(m *Model, solver Solver, batch int, seed uint64) (*Trainer, erro
 	if len(learn) == 0 {
 		return nil, fmt.Errorf("building the training graph: the net has no parameters")
 	}
-	if _, err := G.Grad(t.cost, learn...); err != nil {
+	grads, err := G.Grad(t.cost, learn...)
+	if err != nil {
 		return nil, fmt.Errorf("differentiating the loss: %w", err)
 	}
-	t.vm = G.NewTapeMachine(b.Graph, G.BindDualValues(learn...))
-	for _, n := range learn {
-		t.learn = append(t.learn, n)
+	// The solver reads each gradient straight from its node: no dual values,
+	// so nothing is accumulated across runs and nothing needs zeroing.
+	t.vm = G.NewTapeMachine(b.Graph)
+	for i, n := range learn {
+		t.learn = append(t.learn, paramGrad{n, grads[i]})
 	}
 	t.xBuf = tensor.New(tensor.WithShape(batch, m.Dim), tensor.Of(tensor.Float32))
 	t.noiseIn = b.NoiseInputs()
@@ -74,6 +77,18 @@ func NewTrainer(m *Model, solver Solver, batch int, seed uint64) (*Trainer, erro
 	}
 	t.idx = make([]int, batch)
 	return t, nil
+}
+
+// paramGrad pairs a weight node with the node of its gradient, for the solver.
+type paramGrad struct{ w, g *G.Node }
+
+func (p paramGrad) Name() string   { return p.w.Name() }
+func (p paramGrad) Value() G.Value { return p.w.Value() }
+func (p paramGrad) Grad() (G.Value, error) {
+	if p.g.Value() == nil {
+		return nil, fmt.Errorf("gradient of %s was not computed", p.w.Name())
+	}
+	return p.g.Value(), nil
 }
 
 // StepsPerEpoch is the number of training steps in an epoch over n images.
