@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 
@@ -68,47 +67,67 @@ func NewSolver(name string, lr float64) (Solver, error) {
 }
 
 type solver struct {
-	name  string
-	lr    float64
-	t     int
-	slots [][][]float64
+	name   string
+	lr     float64
+	t      int
+	nslots int
+	// The state follows the parameters' dtype: s32 for float32 parameters,
+	// s64 for float64 ones and for a restored state until the first step.
+	s32 [][][]float32 // [slot][param][element]
+	s64 [][][]float64
 
 	c1, c2 float64 // Adam's bias corrections at step t
 	chunks []chunk // this step's work, kept to avoid allocating
 }
 
 func newSolver(name string, lr float64, nslots int) *solver {
-	return &solver{name: name, lr: lr, slots: make([][][]float64, nslots)}
+	return &solver{name: name, lr: lr, nslots: nslots}
 }
 
 func (s *solver) Name() string            { return s.name }
 func (s *solver) LearnRate() float64      { return s.lr }
 func (s *solver) SetLearnRate(lr float64) { s.lr = lr }
 
+// State returns a copy of the state, in float64 (exact for float32 values).
 func (s *solver) State() SolverState {
-	return SolverState{Name: s.name, T: s.t, Slots: cloneSlots(s.slots)}
+	st := SolverState{Name: s.name, T: s.t, Slots: make([][][]float64, s.nslots)}
+	for k := range s.nslots {
+		switch {
+		case s.s32 != nil:
+			st.Slots[k] = convertSlot[float32, float64](s.s32[k])
+		case s.s64 != nil:
+			st.Slots[k] = convertSlot[float64, float64](s.s64[k])
+		}
+	}
+	return st
 }
 
+// SetState copies st into the solver.
 func (s *solver) SetState(st SolverState) error {
 	if st.Name != s.name {
 		return fmt.Errorf("solver state is for %q, not %q", st.Name, s.name)
 	}
-	if len(st.Slots) != len(s.slots) {
-		return fmt.Errorf("solver %s: state has %d slots, want %d", s.name, len(st.Slots), len(s.slots))
+	if len(st.Slots) != s.nslots {
+		return fmt.Errorf("solver %s: state has %d slots, want %d", s.name, len(st.Slots), s.nslots)
 	}
-	s.t, s.slots = st.T, cloneSlots(st.Slots)
+	s.t, s.s32, s.s64 = st.T, nil, make([][][]float64, s.nslots)
+	for k, slot := range st.Slots {
+		s.s64[k] = convertSlot[float64, float64](slot)
+	}
 	return nil
 }
 
-// cloneSlots deep-copies solver slots: a state taken or given is a snapshot,
-// not shared with the solver that keeps updating its own in place.
-func cloneSlots(slots [][][]float64) [][][]float64 {
-	out := make([][][]float64, len(slots))
-	for k, params := range slots {
-		if params != nil {
-			out[k] = make([][]float64, len(params))
-			for i, v := range params {
-				out[k][i] = slices.Clone(v)
+// convertSlot deep-copies one slot's per-parameter values into type To.
+func convertSlot[From, To float32 | float64](slot [][]From) [][]To {
+	if slot == nil {
+		return nil
+	}
+	out := make([][]To, len(slot))
+	for i, v := range slot {
+		if v != nil {
+			out[i] = make([]To, len(v))
+			for j, x := range v {
+				out[i][j] = To(x)
 			}
 		}
 	}
@@ -120,15 +139,14 @@ func cloneSlots(slots [][][]float64) [][][]float64 {
 // element's update is independent, so the result does not depend on the
 // number of cores.
 func (s *solver) Step(nodes []G.ValueGrad) error {
-	s.t++
-	for k := range s.slots {
-		if s.slots[k] == nil {
-			s.slots[k] = make([][]float64, len(nodes))
-		}
-		if len(s.slots[k]) != len(nodes) {
-			return fmt.Errorf("solver %s: %d parameters, state has %d", s.name, len(nodes), len(s.slots[k]))
-		}
+	if len(nodes) == 0 {
+		return nil
 	}
+	dt := tensor.Float64
+	if w, ok := nodes[0].Value().(*tensor.Dense); ok {
+		dt = w.Dtype()
+	}
+	s.t++
 	s.chunks = s.chunks[:0]
 	for i, n := range nodes {
 		g, err := n.Grad()
@@ -137,24 +155,40 @@ func (s *solver) Step(nodes []G.ValueGrad) error {
 		}
 		w, ok1 := n.Value().(*tensor.Dense)
 		gd, ok2 := g.(*tensor.Dense)
-		if !ok1 || !ok2 || w.Dtype() != gd.Dtype() {
-			return fmt.Errorf("solver %s: parameter %d is not a dense tensor with a gradient of its type", s.name, i)
+		if !ok1 || !ok2 || w.Dtype() != dt || gd.Dtype() != dt {
+			return fmt.Errorf("solver %s: parameter %d is not a dense tensor of %v with a gradient of its type", s.name, i, dt)
 		}
-		if w.Dtype() != tensor.Float32 && w.Dtype() != tensor.Float64 {
-			return fmt.Errorf("solver %s: unsupported dtype %v", s.name, w.Dtype())
+		if dt != tensor.Float32 && dt != tensor.Float64 {
+			return fmt.Errorf("solver %s: unsupported dtype %v", s.name, dt)
 		}
 		size := w.Shape().TotalSize()
-		for k := range s.slots {
-			if s.slots[k][i] == nil {
-				s.slots[k][i] = make([]float64, size)
-			}
-			if len(s.slots[k][i]) != size {
-				return fmt.Errorf("solver %s: parameter %d has %d values, state has %d", s.name, i, size, len(s.slots[k][i]))
-			}
-		}
 		for lo := 0; lo < size; lo += chunkSize {
 			s.chunks = append(s.chunks, chunk{param: i, w: w, g: gd, lo: lo, hi: min(size, lo+chunkSize)})
 		}
+	}
+	var err error
+	if dt == tensor.Float32 {
+		if s.s32 == nil {
+			s.s32 = make([][][]float32, s.nslots)
+			for k := range s.nslots {
+				if s.s64 != nil {
+					s.s32[k] = convertSlot[float64, float32](s.s64[k])
+				}
+			}
+			s.s64 = nil
+		}
+		err = prepare(s, s.s32, nodes)
+	} else {
+		if s.s32 != nil {
+			return fmt.Errorf("solver %s: float32 state for float64 parameters", s.name)
+		}
+		if s.s64 == nil {
+			s.s64 = make([][][]float64, s.nslots)
+		}
+		err = prepare(s, s.s64, nodes)
+	}
+	if err != nil {
+		return err
 	}
 	s.c1 = 1 - math.Pow(0.9, float64(s.t))
 	s.c2 = 1 - math.Pow(0.999, float64(s.t))
@@ -166,6 +200,28 @@ func (s *solver) Step(nodes []G.ValueGrad) error {
 	}
 	s.work(0, workers)
 	wg.Wait()
+	return nil
+}
+
+// prepare allocates missing state and checks its sizes against the nodes.
+func prepare[T float32 | float64](s *solver, slots [][][]T, nodes []G.ValueGrad) error {
+	for k := range slots {
+		if slots[k] == nil {
+			slots[k] = make([][]T, len(nodes))
+		}
+		if len(slots[k]) != len(nodes) {
+			return fmt.Errorf("solver %s: %d parameters, state has %d", s.name, len(nodes), len(slots[k]))
+		}
+		for i, n := range nodes {
+			size := n.Value().Shape().TotalSize()
+			if slots[k][i] == nil {
+				slots[k][i] = make([]T, size)
+			}
+			if len(slots[k][i]) != size {
+				return fmt.Errorf("solver %s: parameter %d has %d values, state has %d", s.name, i, size, len(slots[k][i]))
+			}
+		}
+	}
 	return nil
 }
 
@@ -181,54 +237,61 @@ type chunk struct {
 
 // work updates the chunks w, w+workers, w+2·workers, …
 func (s *solver) work(w, workers int) {
-	var slots [2][]float64
+	var slots32 [2][]float32
+	var slots64 [2][]float64
 	for c := w; c < len(s.chunks); c += workers {
 		ch := s.chunks[c]
-		for k := range s.slots {
-			slots[k] = s.slots[k][ch.param][ch.lo:ch.hi]
-		}
 		switch wv := ch.w.Data().(type) {
 		case []float32:
-			update(s, wv[ch.lo:ch.hi], ch.g.Data().([]float32)[ch.lo:ch.hi], slots[:len(s.slots)])
+			for k := range s.nslots {
+				slots32[k] = s.s32[k][ch.param][ch.lo:ch.hi]
+			}
+			update(s, wv[ch.lo:ch.hi], ch.g.Data().([]float32)[ch.lo:ch.hi], slots32[:s.nslots])
 		case []float64:
-			update(s, wv[ch.lo:ch.hi], ch.g.Data().([]float64)[ch.lo:ch.hi], slots[:len(s.slots)])
+			for k := range s.nslots {
+				slots64[k] = s.s64[k][ch.param][ch.lo:ch.hi]
+			}
+			update(s, wv[ch.lo:ch.hi], ch.g.Data().([]float64)[ch.lo:ch.hi], slots64[:s.nslots])
 		}
 	}
 }
 
-func update[T float32 | float64](s *solver, w, g []T, slots [][]float64) {
-	lr := s.lr
+// update applies the rule to one chunk, in the parameters' precision, as
+// PyTorch does.
+func update[T float32 | float64](s *solver, w, g []T, slots [][]T) {
+	lr := T(s.lr)
 	switch s.name {
 	case "sgd":
 		for j, gj := range g {
-			w[j] -= T(lr * float64(gj))
+			w[j] -= lr * gj
 		}
 	case "momentum":
 		v := slots[0]
 		for j, gj := range g {
-			v[j] = 0.9*v[j] + float64(gj)
-			w[j] -= T(lr * v[j])
+			v[j] = 0.9*v[j] + gj
+			w[j] -= lr * v[j]
 		}
 	case "rmsprop":
 		const alpha, eps = 0.99, 1e-8
 		sq := slots[0]
 		for j, gj := range g {
-			gf := float64(gj)
-			sq[j] = alpha*sq[j] + (1-alpha)*gf*gf
-			w[j] -= T(lr * gf / (math.Sqrt(sq[j]) + eps))
+			sq[j] = alpha*sq[j] + (1-alpha)*gj*gj
+			w[j] -= lr * gj / (sqrt(sq[j]) + eps)
 		}
 	case "adam":
 		const b1, b2, eps = 0.9, 0.999, 1e-8
 		m, v := slots[0], slots[1]
 		// w −= lr·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2, as PyTorch computes
 		// it: (lr/c1)·m / (√v/√c2 + ε), one division per value.
-		step, inv := lr/s.c1, 1/math.Sqrt(s.c2)
+		step, inv := T(s.lr/s.c1), T(1/math.Sqrt(s.c2))
 		for j, gj := range g {
-			gf := float64(gj)
-			m[j] = b1*m[j] + (1-b1)*gf
-			v[j] = b2*v[j] + (1-b2)*gf*gf
-			w[j] -= T(step * m[j] / (math.Sqrt(v[j])*inv + eps))
+			m[j] = b1*m[j] + (1-b1)*gj
+			v[j] = b2*v[j] + (1-b2)*gj*gj
+			w[j] -= step * m[j] / (sqrt(v[j])*inv + eps)
 		}
 	}
 	clear(g)
 }
+
+// sqrt is √x in x's precision (SQRTSS for float32).
+func sqrt[T float32 | float64](x T) T { return T(math.Sqrt(float64(x))) }
