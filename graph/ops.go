@@ -318,22 +318,23 @@ func sigmoid32(x float32) float32 {
 	return e / (1 + e)
 }
 
-// expNeg32 is e^x for x ≤ 0 to about 1 ulp of float32: x = n·ln2 + r with
-// |r| ≤ ln2/2, e^r by its Taylor polynomial to r⁷ (error < 2e-9), scaled by 2^n.
+// expNeg32 is e^x for x ≤ 0 in float32 arithmetic, within 2 ulp: x = n·ln2 + r
+// with |r| ≤ ln2/2 (Cody–Waite, constants of Cephes' expf), e^r by its Taylor
+// polynomial to r⁶, scaled by 2^n through the exponent bits.
 func expNeg32(x float32) float32 {
 	if x < -87 {
 		return 0
 	}
 	const (
-		log2e = 1.4426950408889634
-		ln2hi = 0.693145751953125
-		ln2lo = 1.428606765330187e-06
+		log2e = 1.44269504088896341
+		ln2hi = 0.693359375
+		ln2lo = -2.12194440e-4
 	)
-	xf := float64(x)
-	n := math.Floor(xf*log2e + 0.5)
-	r := xf - n*ln2hi - n*ln2lo
-	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040)))))))
-	return float32(p * math.Float64frombits(uint64(int64(n)+1023)<<52))
+	n := int32(x*log2e - 0.5) // round to nearest, x ≤ 0
+	nf := float32(n)
+	r := x - nf*ln2hi - nf*ln2lo
+	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
+	return p * math.Float32frombits(uint32(n+127)<<23)
 }
 
 // --- losses ---
