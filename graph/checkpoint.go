@@ -86,6 +86,9 @@ func (t *Trainer) Restore(c *Checkpoint) error {
 	if !slices.Equal(order, c.Order) {
 		return fmt.Errorf("checkpoint's solver state is for parameters %v, the net has %v", c.Order, order)
 	}
+	if err := c.checkPosition(); err != nil {
+		return err
+	}
 	var noise rand.PCG
 	if err := noise.UnmarshalBinary(c.Noise); err != nil {
 		return fmt.Errorf("checkpoint: noise RNG state: %w", err)
@@ -99,6 +102,33 @@ func (t *Trainer) Restore(c *Checkpoint) error {
 	}
 	*t.noise = noise
 	t.Seed, t.Epoch, t.Step, t.LossSum = c.Seed, c.Epoch, c.Step, c.LossSum
+	return nil
+}
+
+// checkPosition rejects a position or solver state that no run can have
+// written (a hand-made or damaged file whose checksum was recomputed), which
+// would otherwise fail mid-training or index out of range.
+func (c *Checkpoint) checkPosition() error {
+	if c.Epoch < 0 || c.Step < 0 || c.Solver.T < 0 {
+		return fmt.Errorf("checkpoint: invalid position (epoch %d, step %d, solver step %d)", c.Epoch, c.Step, c.Solver.T)
+	}
+	size := map[string]int{}
+	for _, nt := range c.Params {
+		size[nt.Name] = len(nt.Data)
+	}
+	for k, slot := range c.Solver.Slots {
+		if slot == nil {
+			continue
+		}
+		if len(slot) != len(c.Order) {
+			return fmt.Errorf("checkpoint: solver slot %d holds %d parameters, want %d", k, len(slot), len(c.Order))
+		}
+		for i, v := range slot {
+			if v != nil && len(v) != size[c.Order[i]] {
+				return fmt.Errorf("checkpoint: solver slot %d of parameter %s holds %d values, want %d", k, c.Order[i], len(v), size[c.Order[i]])
+			}
+		}
+	}
 	return nil
 }
 
@@ -177,6 +207,13 @@ func (c *Checkpoint) Save(path string) error {
 	return WriteFileAtomic(path, header.Bytes(), payload.Bytes())
 }
 
+// BeforeRename, when set, is called by WriteFileAtomic once the temporary
+// file tmp is written, synced and closed, just before it is renamed over
+// path. It is a test hook: cmd/train sets it (only when the environment
+// variable AEGRAPH_TEST_HANG_CHECKPOINT_WRITE is set) so that a test can kill
+// the process in the middle of a checkpoint write. Leave it nil otherwise.
+var BeforeRename func(tmp, path string)
+
 // WriteFileAtomic writes the concatenated parts to path through a temporary
 // file and a rename, so that path always holds either its old content or the
 // whole new one.
@@ -205,6 +242,9 @@ func WriteFileAtomic(path string, parts ...[]byte) (err error) {
 	}
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if BeforeRename != nil {
+		BeforeRename(f.Name(), path)
 	}
 	if err = os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)

@@ -105,6 +105,13 @@ func TestLossesByHand(t *testing.T) {
 			}
 			return s / float64(len(x))
 		},
+		"bce-sum": func(x, a []float64) float64 { // summed over the 3 values of an image
+			var s float64
+			for j := range x {
+				s += x[j]*softplus(-a[j]) + (1-x[j])*softplus(a[j])
+			}
+			return s / 2
+		},
 	}
 	if len(want) != len(graph.Losses) {
 		t.Errorf("%d losses computed by hand here, graph.Losses has %d: add the new ones", len(want), len(graph.Losses))

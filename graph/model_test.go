@@ -52,6 +52,14 @@ func TestEvaluateUsesEveryImage(t *testing.T) {
 			}
 			return s / float64(len(x))
 		},
+		"bce-sum": func(x, r []float32) float64 {
+			var s float64
+			for j := range x {
+				xj, rj := float64(x[j]), float64(r[j])
+				s -= xj*math.Log(rj) + (1-xj)*math.Log(1-rj)
+			}
+			return s
+		},
 	}
 	for _, loss := range graph.Losses {
 		t.Run(loss.Name, func(t *testing.T) {

@@ -38,6 +38,7 @@ type Config struct {
 	Noise      string  `json:"noise,omitempty"`       // denoising corruption: "mask" or "gaussian"
 	NoiseLevel float64 `json:"noise_level,omitempty"` // masking probability, or Gaussian σ
 	L1         float64 `json:"l1,omitempty"`          // sparse: weight λ of the L1 penalty on the code
+	Beta       float64 `json:"beta,omitempty"`        // vae: weight β of the KL term
 }
 
 // Defaults, in one place.
@@ -47,12 +48,13 @@ var (
 	DefaultNoise      = "mask"
 	DefaultNoiseLevel = 0.3
 	DefaultL1         = 1e-4
+	DefaultBeta       = 1.0
 )
 
 // DefaultConfig returns the default configuration for 28×28 images.
 func DefaultConfig() Config {
 	return Config{Dim: 784, Latent: DefaultLatent, Hidden: slices.Clone(DefaultHidden),
-		Noise: DefaultNoise, NoiseLevel: DefaultNoiseLevel, L1: DefaultL1}
+		Noise: DefaultNoise, NoiseLevel: DefaultNoiseLevel, L1: DefaultL1, Beta: DefaultBeta}
 }
 
 // Validate reports a configuration no net can use.
@@ -75,8 +77,18 @@ func (c Config) Validate() error {
 type Spec struct {
 	Name string
 	Doc  string // one line for -h and README
-	Loss string // the default loss: "mse", "bce" or "l2"
+	Loss string // the default loss: "mse", "bce", "bce-sum" or "l2"
 	New  func(Config) (graph.Net, error)
+
+	// Optional. Latent and Hidden replace DefaultLatent and DefaultHidden
+	// for this net in cmd/train, unless given on the command line.
+	Latent int
+	Hidden []int
+	// Generative: codes drawn from N(0, I) decode to images (vae).
+	Generative bool
+	// Side > 0: the net takes only square images whose side is a multiple
+	// of Side (conv: 4, for two 2×2 poolings).
+	Side int
 }
 
 var (

@@ -5,7 +5,8 @@
 //	go run ./cmd/train -resume runs/mlp-…      # continue an interrupted run
 //
 // A run folder holds config.json, checkpoint.aeg, metrics.csv, recon.png,
-// loss.png and latent.png, all rewritten atomically after every epoch.
+// loss.png, latent.png, interp.png and (vae) samples.png, all rewritten
+// atomically after every epoch.
 // Exit status: 0 done, 1 failed, 2 bad flags or input, 130 interrupted
 // (Ctrl-C; the checkpoint is saved and -resume continues exactly).
 package main
@@ -20,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,6 +32,10 @@ import (
 )
 
 func main() {
+	if err := installTestHooks(os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "train: %v\n", err)
+		os.Exit(exitUsage)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -89,6 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.Arch.Noise, "noise", def.Noise, "denoising: corruption, mask or gaussian")
 	fs.Float64Var(&o.Arch.NoiseLevel, "noise-level", def.NoiseLevel, "denoising: masking probability or Gaussian σ")
 	fs.Float64Var(&o.Arch.L1, "l1", def.L1, "sparse: weight λ of the L1 penalty on the code")
+	fs.Float64Var(&o.Arch.Beta, "beta", def.Beta, "vae: weight β of the KL term")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains an autoencoder x → E_θ → z → D_φ → x' on MNIST.\n\nnets:\n")
 		for _, s := range nets.All() {
@@ -123,6 +130,14 @@ func (o *options) validate() error {
 	if err != nil {
 		return usageError{fmt.Errorf("-net: %w", err)}
 	}
+	// The net's own sizes replace the general defaults unless given.
+	if spec.Latent > 0 && !o.set["latent"] {
+		o.Arch.Latent = spec.Latent
+	}
+	if spec.Hidden != nil && !o.set["hidden"] {
+		o.Arch.Hidden = slices.Clone(spec.Hidden)
+	}
+	c = o.Config
 	if c.Loss == "" {
 		o.Loss = spec.Loss
 	} else if _, err := graph.LossByName(c.Loss); err != nil {
@@ -135,10 +150,16 @@ func (o *options) validate() error {
 		return bad("-batch %d: want ≥ 1", c.Batch)
 	case c.Arch.Latent < 1:
 		return bad("-latent %d: want ≥ 1", c.Arch.Latent)
+	case c.Arch.Beta < 0 || math.IsNaN(c.Arch.Beta):
+		return bad("-beta %v: want ≥ 0", c.Arch.Beta)
 	case c.Limit < 0:
 		return bad("-limit %d: want ≥ 0 (0: all images)", c.Limit)
 	case !(c.LR > 0) || math.IsInf(c.LR, 0):
 		return bad("-lr %v: want a finite number > 0", c.LR)
+	case math.IsNaN(c.Arch.NoiseLevel) || math.IsInf(c.Arch.NoiseLevel, 0):
+		return bad("-noise-level %v: want a finite number", c.Arch.NoiseLevel)
+	case math.IsNaN(c.Arch.L1) || math.IsInf(c.Arch.L1, 0):
+		return bad("-l1 %v: want a finite number", c.Arch.L1)
 	}
 	if _, err := graph.NewSolver(c.Solver, c.LR); err != nil {
 		return usageError{fmt.Errorf("-solver: %w", err)}

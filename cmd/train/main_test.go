@@ -173,10 +173,7 @@ func TestInterruptAndResume(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "train")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := trainBinary(t) // built once, in hardening_test.go
 	out := filepath.Join(dir, "run")
 	cmd := exec.Command(bin, "-limit", "2048", "-batch", "32", "-epochs", "1000", "-out", out)
 	var stderr bytes.Buffer

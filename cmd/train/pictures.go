@@ -12,7 +12,8 @@ import (
 // reconImages is how many test digits recon.png shows above their reconstructions.
 const reconImages = 16
 
-// writePictures draws recon.png, loss.png and latent.png.
+// writePictures draws recon.png, loss.png, latent.png, interp.png and, for a
+// generative net, samples.png.
 func (r *runner) writePictures() error {
 	test := r.data.Test
 	n := min(reconImages, test.Len())
@@ -50,9 +51,12 @@ func (r *runner) writePictures() error {
 	if err != nil {
 		return err
 	}
-	return writePNG(filepath.Join(r.out, "latent.png"), func(w io.Writer) error {
+	if err := writePNG(filepath.Join(r.out, "latent.png"), func(w io.Writer) error {
 		return plots.Latent(w, codes, r.model.CodeSize(), test.Labels[:m])
-	})
+	}); err != nil {
+		return err
+	}
+	return r.writeGenerative()
 }
 
 // firstImages returns the first n images of s, (n, Dim) in [0, 1].

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,11 +92,18 @@ func newRun(o *options, stdout, stderr io.Writer) (*runner, error) {
 		return nil, usageError{fmt.Errorf("-batch %d is larger than the %d training images", c.Batch, data.Train.Len())}
 	}
 	r.data = data
+	if o.resume != "" && c.Arch.Dim != 0 && c.Arch.Dim != data.Train.Dim() {
+		return nil, usageError{fmt.Errorf("-resume %s: the run was trained on images of %d pixels, but %s now holds %d×%d images",
+			r.out, c.Arch.Dim, dataName(c.Data), data.Train.Rows, data.Train.Cols)}
+	}
 	c.Arch.Dim = data.Train.Dim()
+	if err := checkSize(*c); err != nil {
+		return nil, usageError{err}
+	}
 
 	net, err := nets.New(c.Net, c.Arch)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, usageError{fmt.Errorf("-net %s with the %d×%d images of %s: %w", c.Net, data.Train.Rows, data.Train.Cols, dataName(c.Data), err)}
 	}
 	loss, err := graph.LossByName(c.Loss)
 	if err != nil {
@@ -116,13 +124,25 @@ func newRun(o *options, stdout, stderr io.Writer) (*runner, error) {
 	if o.resume != "" {
 		ck, err := graph.LoadCheckpoint(filepath.Join(r.out, checkpointFile))
 		if err != nil {
-			return nil, err
+			return nil, usageError{err}
 		}
 		if err := r.trainer.Restore(ck); err != nil {
-			return nil, fmt.Errorf("resuming %s: %w", r.out, err)
+			return nil, usageError{fmt.Errorf("-resume %s: %w", r.out, err)}
+		}
+		if steps := r.trainer.StepsPerEpoch(data.Train.Len()); r.trainer.Step >= steps {
+			return nil, usageError{fmt.Errorf("-resume %s: the checkpoint is at step %d of an epoch of %d steps (has the data in %s changed?)",
+				r.out, r.trainer.Step, steps, dataName(c.Data))}
 		}
 	}
 	return r, nil
+}
+
+// dataName names the data folder in messages.
+func dataName(dir string) string {
+	if dir == "" {
+		return "the bundled MNIST"
+	}
+	return dir
 }
 
 // checkOut refuses a run folder that is a file or already holds a run.
@@ -130,7 +150,7 @@ func checkOut(out string) error {
 	info, err := os.Stat(out)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil
+		return checkWritable(out)
 	case err != nil:
 		return fmt.Errorf("-out %s: %w", out, err)
 	case !info.IsDir():
@@ -139,6 +159,37 @@ func checkOut(out string) error {
 	if _, err := os.Stat(filepath.Join(out, checkpointFile)); err == nil {
 		return fmt.Errorf("-out %s already holds a run: continue it with -resume %s, or choose another -out", out, out)
 	}
+	return checkWritable(out)
+}
+
+// checkWritable tries to create (and removes) a file in out, or in its
+// nearest existing ancestor when out does not exist yet, so that a run folder
+// that cannot be written is refused before any work, without creating it.
+func checkWritable(out string) error {
+	dir := out
+	for {
+		info, err := os.Stat(dir)
+		if err == nil {
+			if !info.IsDir() {
+				return fmt.Errorf("-out %s: %s is not a folder", out, dir)
+			}
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("-out %s: %w", out, err)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	f, err := os.CreateTemp(dir, ".aegraph-probe*")
+	if err != nil {
+		return fmt.Errorf("-out %s: cannot write in %s: %w", out, dir, err)
+	}
+	f.Close()
+	os.Remove(f.Name())
 	return nil
 }
 
@@ -176,11 +227,21 @@ func (r *runner) train(ctx context.Context) error {
 	if err := os.MkdirAll(r.out, 0o755); err != nil {
 		return fmt.Errorf("creating run folder: %w", err)
 	}
+	removeStaleTemps(r.out)
 	if err := r.writeConfig(); err != nil {
 		return err
 	}
 	t := r.trainer
 	steps := t.StepsPerEpoch(r.data.Train.Len())
+	if t.Epoch == 0 && t.Step == 0 {
+		// A checkpoint of the initial state, so that a run killed in its
+		// first epoch can be resumed too.
+		if err := r.saveCheckpoint(); err != nil {
+			return err
+		}
+	}
+	// The position of the checkpoint on disk, for messages.
+	saved := position(t.Epoch, t.Step)
 	if t.Epoch == 0 && t.Step == 0 {
 		fmt.Fprintf(r.stdout, "training %s (%d parameters, code %v) on %d images, %d steps of %d per epoch; run folder %s\n",
 			r.Net, r.model.Params.Size(), r.model.Code, r.data.Train.Len(), steps, r.Batch, r.out)
@@ -209,12 +270,21 @@ func (r *runner) train(ctx context.Context) error {
 			return err
 		}
 		if err != nil {
-			return fmt.Errorf("%w; the last good checkpoint (end of epoch %d) is kept in %s", err, epoch-1, r.out)
+			return fmt.Errorf("%w; the last good checkpoint (%s) is kept in %s", err, saved, r.out)
 		}
 		r.Partial = 0
-		ev, err := r.model.Evaluate(r.data.Test, evalBatch)
+		ev, err := r.evaluate()
 		if err != nil {
 			return err
+		}
+		for _, v := range []struct {
+			name  string
+			value float64
+		}{{"mean train loss", trainLoss}, {"test loss", ev.Loss}, {"test MSE", ev.MSE}} {
+			if math.IsNaN(v.value) || math.IsInf(v.value, 0) {
+				return fmt.Errorf("epoch %d: the %s is %v: training diverged (try a smaller -lr); the last good checkpoint (%s) is kept in %s",
+					epoch, v.name, v.value, saved, r.out)
+			}
 		}
 		m := Metrics{Epoch: epoch, TrainLoss: trainLoss, TestLoss: ev.Loss, TestMSE: ev.MSE, Seconds: seconds}
 		r.History = append(r.History, m)
@@ -223,12 +293,36 @@ func (r *runner) train(ctx context.Context) error {
 		if err := r.saveCheckpoint(); err != nil {
 			return err
 		}
+		saved = position(t.Epoch, t.Step)
 		if err := r.writeArtefacts(); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(r.stdout, "done: %s\n", r.out)
 	return nil
+}
+
+// position describes a checkpoint's position in a run.
+func position(epoch, step int) string {
+	switch {
+	case step > 0:
+		return fmt.Sprintf("epoch %d, step %d", epoch+1, step)
+	case epoch == 0:
+		return "the initial weights"
+	}
+	return fmt.Sprintf("end of epoch %d", epoch)
+}
+
+// removeStaleTemps removes the temporary files that a process killed while
+// writing (see graph.WriteFileAtomic: ".<name>.tmp<digits>") left in the run
+// folder.
+func removeStaleTemps(dir string) {
+	stale, _ := filepath.Glob(filepath.Join(dir, ".*.tmp[0-9]*"))
+	for _, f := range stale {
+		if info, err := os.Lstat(f); err == nil && info.Mode().IsRegular() {
+			os.Remove(f)
+		}
+	}
 }
 
 // progress returns the per-step callback: a progress bar with ETA and the

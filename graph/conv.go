@@ -1,0 +1,603 @@
+package graph
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"runtime"
+	"sync"
+
+	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Convolutional layers. Images are NCHW: (batch, channels, height, width).
+
+// Reshape gives a the given shape (same number of elements, row-major order
+// kept), e.g. x (batch, 784) → (batch, 1, 28, 28).
+func (b *Builder) Reshape(a *G.Node, shape ...int) *G.Node {
+	if !b.ok(a) {
+		return nil
+	}
+	return b.Must(G.Reshape(a, tensor.Shape(shape)))
+}
+
+// Conv2D is the convolution y = act(W ⋆ x + b) with a kernel×kernel kernel W
+// of shape (out, in, kernel, kernel) (Glorot-uniform) and a bias b of shape
+// (1, out, 1, 1) (zeros), stored as name+".w" and name+".b"; stride 1, pad
+// zeros on each side. x is (batch, in, H, W); y is (batch, out, H', W') with
+// H' = H + 2·pad − kernel + 1 (H' = H for kernel 3, pad 1).
+func (b *Builder) Conv2D(name string, x *G.Node, out, kernel, pad int, act Activation) *G.Node {
+	if !b.ok(x) {
+		return nil
+	}
+	if x.Dims() != 4 {
+		b.Fail(fmt.Errorf("input shape %v, want (batch, channels, height, width)", x.Shape()), "conv "+name)
+		return nil
+	}
+	in := x.Shape()[1]
+	w := b.Param(name+".w", GlorotUniform, out, in, kernel, kernel)
+	bias := b.Param(name+".b", Zeros, 1, out, 1, 1)
+	if !b.ok(w, bias) {
+		return nil
+	}
+	y := b.Must(G.ApplyOp(newConv2dOp("Conv2D", kernel, pad), x, w))
+	if !b.ok(y) {
+		return nil
+	}
+	// A custom op: Gorgonia's BroadcastAdd repeats the bias into a full
+	// (batch, out, H', W') tensor first.
+	a := b.Must(G.ApplyOp(channelBiasOp{op4{"ChannelBias"}}, y, bias))
+	return b.Activate(act, a)
+}
+
+// MaxPool2 is 2×2 max pooling with stride 2: x (batch, C, H, W) → (batch, C,
+// H/2, W/2); H and W must be even.
+func (b *Builder) MaxPool2(x *G.Node) *G.Node {
+	if !b.ok(x) {
+		return nil
+	}
+	if x.Dims() != 4 || x.Shape()[2]%2 != 0 || x.Shape()[3]%2 != 0 {
+		b.Fail(fmt.Errorf("input shape %v, want (batch, channels, even height, even width)", x.Shape()), "maxpool")
+		return nil
+	}
+	return b.Must(G.MaxPool2D(x, tensor.Shape{2, 2}, []int{0, 0}, []int{2, 2}))
+}
+
+// Upsample2 is 2× nearest-neighbour upsampling: x (batch, C, H, W) → y
+// (batch, C, 2H, 2W) with y[n, c, i, j] = x[n, c, ⌊i/2⌋, ⌊j/2⌋]. Its gradient
+// sums each 2×2 block. (Gorgonia's Upsample2D does the same one element at a
+// time through At/SetAt, about 100× slower.)
+func (b *Builder) Upsample2(x *G.Node) *G.Node {
+	if !b.ok(x) {
+		return nil
+	}
+	if x.Dims() != 4 {
+		b.Fail(fmt.Errorf("input shape %v, want (batch, channels, height, width)", x.Shape()), "upsample")
+		return nil
+	}
+	return b.Must(G.ApplyOp(upsample2Op{op4{"Upsample2"}}, x))
+}
+
+// float is the element type of a graph.
+type float interface{ float32 | float64 }
+
+// op4 holds what the ops below share: one 4-D output, computed by value.
+type op4 struct{ name string }
+
+func (op op4) ReturnsPtr() bool      { return false }
+func (op op4) CallsExtern() bool     { return false }
+func (op op4) OverwritesInput() int  { return -1 }
+func (op op4) String() string        { return op.name }
+func (op op4) WriteHash(h hash.Hash) { fmt.Fprint(h, op.name) }
+func (op op4) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+// dense4 returns v as a 4-D dense tensor.
+func dense4(op string, v G.Value) (*tensor.Dense, error) {
+	t, ok := v.(*tensor.Dense)
+	if !ok || t.Dims() != 4 {
+		return nil, fmt.Errorf("%s: input %v, want a 4-D dense tensor", op, v.Shape())
+	}
+	return t, nil
+}
+
+// like returns a new tensor of t's dtype and the given shape.
+func like(t *tensor.Dense, shape ...int) *tensor.Dense {
+	return tensor.New(tensor.Of(t.Dtype()), tensor.WithShape(shape...))
+}
+
+// upsample2Op is y = nearest 2× upsampling of x, (N, C, H, W) → (N, C, 2H, 2W).
+type upsample2Op struct{ op4 }
+
+func (upsample2Op) Arity() int { return 1 }
+func (upsample2Op) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t)
+}
+func (upsample2Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok || s.Dims() != 4 {
+		return nil, fmt.Errorf("Upsample2: input shape %v, want 4-D", in[0])
+	}
+	return tensor.Shape{s[0], s[1], 2 * s[2], 2 * s[3]}, nil
+}
+func (op upsample2Op) Do(in ...G.Value) (G.Value, error) {
+	x, err := dense4("Upsample2", in[0])
+	if err != nil {
+		return nil, err
+	}
+	s := x.Shape()
+	y := like(x, s[0], s[1], 2*s[2], 2*s[3])
+	switch d := x.Data().(type) {
+	case []float32:
+		upsample2(y.Data().([]float32), d, s[0]*s[1]*s[2], s[3])
+	case []float64:
+		upsample2(y.Data().([]float64), d, s[0]*s[1]*s[2], s[3])
+	default:
+		return nil, fmt.Errorf("Upsample2: dtype %v, want float32 or float64", x.Dtype())
+	}
+	return y, nil
+}
+func (upsample2Op) DiffWRT(int) []bool { return []bool{true} }
+func (upsample2Op) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	g, err := G.ApplyOp(sumPool2Op{op4{"SumPool2"}}, grad)
+	return G.Nodes{g}, err
+}
+func (op upsample2Op) CallsExtern() bool { return false }
+
+// upsample2 writes the rows×w rows of x, each twice and with every value
+// twice, into y (rows·2, 2w).
+func upsample2[T float](y, x []T, rows, w int) {
+	for r := range rows {
+		src := x[r*w : (r+1)*w]
+		dst := y[r*4*w : r*4*w+2*w]
+		for j, v := range src {
+			dst[2*j], dst[2*j+1] = v, v
+		}
+		copy(y[r*4*w+2*w:(r+1)*4*w], dst)
+	}
+}
+
+// sumPool2Op is the gradient of upsample2Op: the sums of 2×2 blocks,
+// (N, C, 2H, 2W) → (N, C, H, W).
+type sumPool2Op struct{ op4 }
+
+func (sumPool2Op) Arity() int { return 1 }
+func (sumPool2Op) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t)
+}
+func (sumPool2Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok || s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
+		return nil, fmt.Errorf("SumPool2: input shape %v, want 4-D with even height and width", in[0])
+	}
+	return tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}, nil
+}
+func (op sumPool2Op) Do(in ...G.Value) (G.Value, error) {
+	g, err := dense4("SumPool2", in[0])
+	if err != nil {
+		return nil, err
+	}
+	s := g.Shape()
+	x := like(g, s[0], s[1], s[2]/2, s[3]/2)
+	switch d := g.Data().(type) {
+	case []float32:
+		sumPool2(x.Data().([]float32), d, s[0]*s[1]*s[2]/2, s[3]/2)
+	case []float64:
+		sumPool2(x.Data().([]float64), d, s[0]*s[1]*s[2]/2, s[3]/2)
+	default:
+		return nil, fmt.Errorf("SumPool2: dtype %v, want float32 or float64", g.Dtype())
+	}
+	return x, nil
+}
+func (op sumPool2Op) CallsExtern() bool { return false }
+
+// sumPool2 writes into x (rows, w) the sums of the 2×2 blocks of g (2·rows, 2w).
+func sumPool2[T float](x, g []T, rows, w int) {
+	for r := range rows {
+		top, bottom := g[r*4*w:r*4*w+2*w], g[r*4*w+2*w:(r+1)*4*w]
+		dst := x[r*w : (r+1)*w]
+		for j := range dst {
+			dst[j] = top[2*j] + top[2*j+1] + bottom[2*j] + bottom[2*j+1]
+		}
+	}
+}
+
+// channelBiasOp is y = x + b with x (N, C, H, W) and b (1, C, 1, 1): one bias
+// per channel.
+type channelBiasOp struct{ op4 }
+
+func (channelBiasOp) Arity() int { return 2 }
+func (channelBiasOp) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t, t)
+}
+func (channelBiasOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	bs, ok2 := in[1].(tensor.Shape)
+	if !ok || !ok2 || s.Dims() != 4 || !bs.Eq(tensor.Shape{1, s[1], 1, 1}) {
+		return nil, fmt.Errorf("ChannelBias: shapes %v and %v, want (N, C, H, W) and (1, C, 1, 1)", in[0], in[1])
+	}
+	return s.Clone(), nil
+}
+func (op channelBiasOp) Do(in ...G.Value) (G.Value, error) {
+	x, err := dense4("ChannelBias", in[0])
+	if err != nil {
+		return nil, err
+	}
+	bias, err := dense4("ChannelBias", in[1])
+	if err != nil {
+		return nil, err
+	}
+	s := x.Shape()
+	y := like(x, s...)
+	switch d := x.Data().(type) {
+	case []float32:
+		addChannelBias(y.Data().([]float32), d, bias.Data().([]float32), s[0], s[1], s[2]*s[3])
+	case []float64:
+		addChannelBias(y.Data().([]float64), d, bias.Data().([]float64), s[0], s[1], s[2]*s[3])
+	default:
+		return nil, fmt.Errorf("ChannelBias: dtype %v, want float32 or float64", x.Dtype())
+	}
+	return y, nil
+}
+func (channelBiasOp) DiffWRT(int) []bool { return []bool{true, true} }
+func (channelBiasOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	gb, err := G.ApplyOp(channelSumOp{op4{"ChannelSum"}}, grad)
+	return G.Nodes{grad, gb}, err
+}
+func (op channelBiasOp) CallsExtern() bool { return false }
+
+func addChannelBias[T float](y, x, bias []T, n, c, hw int) {
+	for i := range n * c {
+		v := bias[i%c]
+		src, dst := x[i*hw:(i+1)*hw], y[i*hw:(i+1)*hw]
+		for j, s := range src {
+			dst[j] = s + v
+		}
+	}
+}
+
+// channelSumOp is the gradient of channelBiasOp with respect to the bias:
+// g (N, C, H, W) summed over N, H and W into (1, C, 1, 1).
+type channelSumOp struct{ op4 }
+
+func (channelSumOp) Arity() int { return 1 }
+func (channelSumOp) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t)
+}
+func (channelSumOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok || s.Dims() != 4 {
+		return nil, fmt.Errorf("ChannelSum: input shape %v, want 4-D", in[0])
+	}
+	return tensor.Shape{1, s[1], 1, 1}, nil
+}
+func (op channelSumOp) Do(in ...G.Value) (G.Value, error) {
+	g, err := dense4("ChannelSum", in[0])
+	if err != nil {
+		return nil, err
+	}
+	s := g.Shape()
+	out := like(g, 1, s[1], 1, 1)
+	switch d := g.Data().(type) {
+	case []float32:
+		sumChannels(out.Data().([]float32), d, s[0], s[1], s[2]*s[3])
+	case []float64:
+		sumChannels(out.Data().([]float64), d, s[0], s[1], s[2]*s[3])
+	default:
+		return nil, fmt.Errorf("ChannelSum: dtype %v, want float32 or float64", g.Dtype())
+	}
+	return out, nil
+}
+func (op channelSumOp) CallsExtern() bool { return false }
+
+func sumChannels[T float](out, g []T, n, c, hw int) {
+	for i := range n * c {
+		var s T
+		for _, v := range g[i*hw : (i+1)*hw] {
+			s += v
+		}
+		out[i%c] += s
+	}
+}
+
+// conv2dOp is the stride-1 convolution y = w ⋆ x with zero padding pad:
+// x (N, C, H, W), w (O, C, k, k) → y (N, O, H', W'), H' = H + 2·pad − k + 1.
+// Gorgonia's Conv2d spends most of its time in a slow im2col/col2im; this one
+// unrolls each image into a (C·k·k, H'·W') matrix with row copies, multiplies
+// by the BLAS installed in Gorgonia, and splits the batch across cores.
+type conv2dOp struct {
+	op4
+	k, pad int
+}
+
+func newConv2dOp(name string, k, pad int) conv2dOp {
+	return conv2dOp{op4{fmt.Sprintf("%s(k=%d,pad=%d)", name, k, pad)}, k, pad}
+}
+
+func (conv2dOp) Arity() int { return 2 }
+func (conv2dOp) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t, t)
+}
+func (op conv2dOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	x, ok := in[0].(tensor.Shape)
+	w, ok2 := in[1].(tensor.Shape)
+	if !ok || !ok2 || x.Dims() != 4 || w.Dims() != 4 || w[1] != x[1] || w[2] != op.k || w[3] != op.k {
+		return nil, fmt.Errorf("Conv2D: shapes %v and %v, want (N, C, H, W) and (O, C, %d, %d)", in[0], in[1], op.k, op.k)
+	}
+	g := newGeom(x, w, op.pad)
+	if g.oh < 1 || g.ow < 1 {
+		return nil, fmt.Errorf("Conv2D: image %v smaller than the kernel", x)
+	}
+	return tensor.Shape{g.n, g.o, g.oh, g.ow}, nil
+}
+func (op conv2dOp) Do(in ...G.Value) (G.Value, error) {
+	x, w, err := dense4s("Conv2D", in[0], in[1])
+	if err != nil {
+		return nil, err
+	}
+	g := newGeom(x.Shape(), w.Shape(), op.pad)
+	y := like(x, g.n, g.o, g.oh, g.ow)
+	switch xs := x.Data().(type) {
+	case []float32:
+		convForward(g, y.Data().([]float32), xs, w.Data().([]float32), gemm32)
+	case []float64:
+		convForward(g, y.Data().([]float64), xs, w.Data().([]float64), gemm64)
+	default:
+		return nil, fmt.Errorf("Conv2D: dtype %v, want float32 or float64", x.Dtype())
+	}
+	return y, nil
+}
+func (conv2dOp) DiffWRT(int) []bool { return []bool{true, true} }
+func (op conv2dOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	dx, err := G.ApplyOp(convGradOp{op4{op.name + "GradInput"}, op, false}, in[0], in[1], grad)
+	if err != nil {
+		return nil, err
+	}
+	dw, err := G.ApplyOp(convGradOp{op4{op.name + "GradFilter"}, op, true}, in[0], in[1], grad)
+	return G.Nodes{dx, dw}, err
+}
+
+// convGradOp is the gradient of conv2dOp with respect to its input x or (if
+// filter) its kernel w, from (x, w, ∂y).
+type convGradOp struct {
+	op4
+	conv   conv2dOp
+	filter bool
+}
+
+func (convGradOp) Arity() int { return 3 }
+func (convGradOp) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t, t, t)
+}
+func (op convGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	i := 0
+	if op.filter {
+		i = 1
+	}
+	s, ok := in[i].(tensor.Shape)
+	if !ok {
+		return nil, fmt.Errorf("%s: input shape %v", op.name, in[i])
+	}
+	return s.Clone(), nil
+}
+func (op convGradOp) Do(in ...G.Value) (G.Value, error) {
+	x, w, err := dense4s(op.name, in[0], in[1])
+	if err != nil {
+		return nil, err
+	}
+	dy, err := dense4(op.name, in[2])
+	if err != nil {
+		return nil, err
+	}
+	g := newGeom(x.Shape(), w.Shape(), op.conv.pad)
+	if !dy.Shape().Eq(tensor.Shape{g.n, g.o, g.oh, g.ow}) {
+		return nil, fmt.Errorf("%s: gradient shape %v, want %v", op.name, dy.Shape(), tensor.Shape{g.n, g.o, g.oh, g.ow})
+	}
+	var out *tensor.Dense
+	if op.filter {
+		out = like(w, w.Shape()...)
+	} else {
+		out = like(x, x.Shape()...)
+	}
+	switch xs := x.Data().(type) {
+	case []float32:
+		convBackward(g, op.filter, out.Data().([]float32), xs, w.Data().([]float32), dy.Data().([]float32), gemm32)
+	case []float64:
+		convBackward(g, op.filter, out.Data().([]float64), xs, w.Data().([]float64), dy.Data().([]float64), gemm64)
+	default:
+		return nil, fmt.Errorf("%s: dtype %v, want float32 or float64", op.name, x.Dtype())
+	}
+	return out, nil
+}
+
+func dense4s(op string, a, b G.Value) (*tensor.Dense, *tensor.Dense, error) {
+	x, err := dense4(op, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := dense4(op, b)
+	return x, w, err
+}
+
+// geom is a convolution's sizes: n images of c×h×w, o kernels of c×k×k,
+// outputs of o×oh×ow.
+type geom struct{ n, c, h, w, o, k, pad, oh, ow int }
+
+func newGeom(x, w tensor.Shape, pad int) geom {
+	k := w[2]
+	return geom{n: x[0], c: x[1], h: x[2], w: x[3], o: w[0], k: k, pad: pad,
+		oh: x[2] + 2*pad - k + 1, ow: x[3] + 2*pad - k + 1}
+}
+
+func (g geom) rows() int { return g.c * g.k * g.k } // of an unrolled image
+func (g geom) cols() int { return g.oh * g.ow }
+
+// gemm is C = A·B + beta·C for row-major A (m×k, or k×m if tA), B (k×n, or
+// n×k if tB) and C (m×n).
+type gemm[T float] func(tA, tB bool, m, n, k int, a, b []T, beta T, c []T)
+
+func trans(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}
+
+func gemm32(tA, tB bool, m, n, k int, a, b []float32, beta float32, c []float32) {
+	lda, ldb := k, n
+	if tA {
+		lda = m
+	}
+	if tB {
+		ldb = k
+	}
+	G.WhichBLAS().Sgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, b, ldb, beta, c, n)
+}
+
+func gemm64(tA, tB bool, m, n, k int, a, b []float64, beta float64, c []float64) {
+	lda, ldb := k, n
+	if tA {
+		lda = m
+	}
+	if tB {
+		ldb = k
+	}
+	G.WhichBLAS().Dgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, b, ldb, beta, c, n)
+}
+
+// parallel runs f(lo, hi) over [0, n) split into one range per core.
+func parallel(n int, f func(worker, lo, hi int)) int {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(i, i*n/workers, (i+1)*n/workers)
+		}()
+	}
+	wg.Wait()
+	return workers
+}
+
+// convForward computes y (N, O, P) = w (O, C·k·k) · unrolled x, image by image.
+func convForward[T float](g geom, y, x, w []T, mm gemm[T]) {
+	in, out := g.c*g.h*g.w, g.o*g.cols()
+	parallel(g.n, func(_, lo, hi int) {
+		col := make([]T, g.rows()*g.cols())
+		for i := lo; i < hi; i++ {
+			im2col(g, col, x[i*in:(i+1)*in])
+			mm(false, false, g.o, g.cols(), g.rows(), w, col, 0, y[i*out:(i+1)*out])
+		}
+	})
+}
+
+// convBackward computes into dst ∂w = Σ_images ∂y_i · col_iᵀ (filter) or
+// ∂x_i = col2im(wᵀ · ∂y_i).
+func convBackward[T float](g geom, filter bool, dst, x, w, dy []T, mm gemm[T]) {
+	in, out := g.c*g.h*g.w, g.o*g.cols()
+	size := g.rows() * g.cols()
+	var partial [][]T
+	if filter {
+		partial = make([][]T, runtime.GOMAXPROCS(0))
+	}
+	workers := parallel(g.n, func(worker, lo, hi int) {
+		col := make([]T, size)
+		var dw []T
+		if filter {
+			dw = make([]T, len(dst))
+			partial[worker] = dw
+		}
+		for i := lo; i < hi; i++ {
+			if filter {
+				im2col(g, col, x[i*in:(i+1)*in])
+				mm(false, true, g.o, g.rows(), g.cols(), dy[i*out:(i+1)*out], col, 1, dw)
+			} else {
+				mm(true, false, g.rows(), g.cols(), g.o, w, dy[i*out:(i+1)*out], 0, col)
+				col2im(g, dst[i*in:(i+1)*in], col)
+			}
+		}
+	})
+	if filter {
+		clear(dst)
+		for _, p := range partial[:workers] {
+			for j, v := range p {
+				dst[j] += v
+			}
+		}
+	}
+}
+
+// span is the range [lo, hi) of output columns j whose input column
+// j + kj − pad lies inside an image of width w.
+func span(g geom, kj int) (lo, hi int) {
+	return max(0, g.pad-kj), min(g.ow, g.w+g.pad-kj)
+}
+
+// im2col unrolls one image x (C, H, W) into col (C·k·k, H'·W'):
+// col[(c, ki, kj), (i, j)] = x[c, i+ki−pad, j+kj−pad], 0 outside the image.
+func im2col[T float](g geom, col, x []T) {
+	r := 0
+	for c := range g.c {
+		plane := x[c*g.h*g.w : (c+1)*g.h*g.w]
+		for ki := range g.k {
+			for kj := range g.k {
+				row := col[r*g.cols() : (r+1)*g.cols()]
+				r++
+				lo, hi := span(g, kj)
+				for i := range g.oh {
+					dst := row[i*g.ow : (i+1)*g.ow]
+					si := i + ki - g.pad
+					if si < 0 || si >= g.h || lo >= hi {
+						clear(dst)
+						continue
+					}
+					src := plane[si*g.w : (si+1)*g.w]
+					clear(dst[:lo])
+					copy(dst[lo:hi], src[lo+kj-g.pad:hi+kj-g.pad])
+					clear(dst[hi:])
+				}
+			}
+		}
+	}
+}
+
+// col2im is the adjoint of im2col: it sets x (C, H, W) to the sums of the
+// entries of col that im2col would have copied from each pixel.
+func col2im[T float](g geom, x, col []T) {
+	clear(x)
+	r := 0
+	for c := range g.c {
+		plane := x[c*g.h*g.w : (c+1)*g.h*g.w]
+		for ki := range g.k {
+			for kj := range g.k {
+				row := col[r*g.cols() : (r+1)*g.cols()]
+				r++
+				lo, hi := span(g, kj)
+				for i := range g.oh {
+					si := i + ki - g.pad
+					if si < 0 || si >= g.h || lo >= hi {
+						continue
+					}
+					src := row[i*g.ow+lo : i*g.ow+hi]
+					dst := plane[si*g.w+lo+kj-g.pad : si*g.w+hi+kj-g.pad]
+					for j, v := range src {
+						dst[j] += v
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package graph
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/aegraph/aegraph/datasets"
+)
+
+// EvaluateSampled is Evaluate on the training expression: its noise inputs
+// (a VAE's ε, a denoising corruption) are drawn from an RNG seeded with
+// seed, and no gradient is computed. For a VAE, Loss is then the one-sample
+// estimate of −ELBO per image that PyTorch's VAE example reports as its test
+// loss, and MSE that of reconstructions from a sampled z; Evaluate uses z = μ.
+func (m *Model) EvaluateSampled(data *datasets.Set, batch int, seed uint64) (Eval, error) {
+	n := data.Len()
+	if n == 0 {
+		return Eval{}, fmt.Errorf("evaluate: no images")
+	}
+	if data.Dim() != m.Dim {
+		return Eval{}, fmt.Errorf("evaluate: images have %d pixels, the model takes %d", data.Dim(), m.Dim)
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x6576616c))
+	graphs := map[int]*sampledGraph{}
+	x := make([]float32, batch*m.Dim)
+	idx := make([]int, batch)
+	var lossSum, seSum float64
+	for lo := 0; lo < n; lo += batch {
+		k := min(n, lo+batch) - lo
+		g, ok := graphs[k]
+		if !ok {
+			var err error
+			if g, err = m.sampledGraph(k); err != nil {
+				return Eval{}, err
+			}
+			defer g.vm.Close()
+			graphs[k] = g
+		}
+		for i := range k {
+			idx[i] = lo + i
+		}
+		xb := x[:k*m.Dim]
+		data.Batch(xb, idx[:k])
+		cost, recon, err := g.run(xb, rng)
+		if err != nil {
+			return Eval{}, fmt.Errorf("evaluate: %w", err)
+		}
+		lossSum += float64(k) * cost
+		for i, v := range xb {
+			d := float64(v - recon[i])
+			seSum += d * d
+		}
+	}
+	return Eval{Loss: lossSum / float64(n), MSE: seSum / float64(n*m.Dim)}, nil
+}
+
+type sampledGraph struct {
+	vm          G.VM
+	x           *G.Node
+	recon, cost *G.Node
+	noise       []Noise
+}
+
+func (m *Model) sampledGraph(batch int) (*sampledGraph, error) {
+	b := NewBuilder(m.Params, batch, true)
+	g := &sampledGraph{x: b.Input("x", batch, m.Dim)}
+	_, g.recon, g.cost = Autoencoder(b, m.Net, m.Loss, g.x)
+	if err := b.Err(); err != nil {
+		return nil, fmt.Errorf("building the sampled evaluation graph: %w", err)
+	}
+	g.noise = b.NoiseInputs()
+	g.vm = G.NewTapeMachine(b.Graph)
+	return g, nil
+}
+
+// run feeds x and fresh noise, and returns the cost and a copy of x'.
+func (g *sampledGraph) run(x []float32, rng *rand.Rand) (float64, []float32, error) {
+	in := tensor.New(tensor.WithShape(g.x.Shape()...), tensor.WithBacking(append([]float32(nil), x...)))
+	if err := G.Let(g.x, in); err != nil {
+		return 0, nil, err
+	}
+	for _, n := range g.noise {
+		buf := make([]float32, n.Node.Shape().TotalSize())
+		for i := range buf {
+			switch n.Kind {
+			case Gaussian:
+				buf[i] = float32(rng.NormFloat64())
+			case Bernoulli:
+				if rng.Float64() < n.P {
+					buf[i] = 1
+				}
+			}
+		}
+		if err := G.Let(n.Node, tensor.New(tensor.WithShape(n.Node.Shape()...), tensor.WithBacking(buf))); err != nil {
+			return 0, nil, err
+		}
+	}
+	defer g.vm.Reset()
+	if err := g.vm.RunAll(); err != nil {
+		return 0, nil, err
+	}
+	recon := append([]float32(nil), g.recon.Value().Data().([]float32)...)
+	return scalar(g.cost), recon, nil
+}
