@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -193,18 +194,39 @@ func toFloat64(data any) []float64 {
 // Save writes the checkpoint to path atomically: to a temporary file in the
 // same folder, synced, then renamed over path. A crash at any moment leaves
 // either the old file or the new one, never a mix.
+//
+// The payload is encoded straight into the file (through a buffer, the
+// checksum and a byte count) and the header written last, so saving holds no
+// second copy of the weights in memory.
 func (c *Checkpoint) Save(path string) error {
-	var payload bytes.Buffer
-	if err := gob.NewEncoder(&payload).Encode(c); err != nil {
-		return fmt.Errorf("encoding checkpoint: %w", err)
-	}
-	sum := sha256.Sum256(payload.Bytes())
-	var header bytes.Buffer
-	header.WriteString(checkpointMagic)
-	binary.Write(&header, binary.LittleEndian, uint32(checkpointVersion))
-	binary.Write(&header, binary.LittleEndian, uint64(payload.Len()))
-	header.Write(sum[:])
-	return WriteFileAtomic(path, header.Bytes(), payload.Bytes())
+	return writeAtomic(path, func(f *os.File) error {
+		if _, err := f.Write(make([]byte, headerSize)); err != nil {
+			return err
+		}
+		hash := sha256.New()
+		count := &countingWriter{}
+		buf := bufio.NewWriterSize(io.MultiWriter(f, hash, count), 1<<16)
+		if err := gob.NewEncoder(buf).Encode(c); err != nil {
+			return fmt.Errorf("encoding checkpoint: %w", err)
+		}
+		if err := buf.Flush(); err != nil {
+			return err
+		}
+		header := make([]byte, 0, headerSize)
+		header = append(header, checkpointMagic...)
+		header = binary.LittleEndian.AppendUint32(header, checkpointVersion)
+		header = binary.LittleEndian.AppendUint64(header, uint64(count.n))
+		header = hash.Sum(header)
+		_, err := f.WriteAt(header, 0)
+		return err
+	})
+}
+
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return len(p), nil
 }
 
 // BeforeRename, when set, is called by WriteFileAtomic once the temporary
@@ -217,7 +239,20 @@ var BeforeRename func(tmp, path string)
 // WriteFileAtomic writes the concatenated parts to path through a temporary
 // file and a rename, so that path always holds either its old content or the
 // whole new one.
-func WriteFileAtomic(path string, parts ...[]byte) (err error) {
+func WriteFileAtomic(path string, parts ...[]byte) error {
+	return writeAtomic(path, func(f *os.File) error {
+		for _, p := range parts {
+			if _, err := f.Write(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// writeAtomic lets write fill a temporary file beside path, syncs it and
+// renames it over path.
+func writeAtomic(path string, write func(f *os.File) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -232,10 +267,8 @@ func WriteFileAtomic(path string, parts ...[]byte) (err error) {
 	if err = f.Chmod(0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	for _, p := range parts {
-		if _, err = f.Write(p); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
+	if err = write(f); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)

@@ -231,17 +231,25 @@ func (op *actOp) SymDiff(_ G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 func activate[T number](kind actKind, y, a []T, sigm func(T) T) {
 	parallelChunks(len(a), elemChunk, func(_, lo, hi int) {
 		ys, as := y[lo:hi], a[lo:hi]
-		if kind == reluKind {
+		switch {
+		case kind == reluKind:
 			for i, v := range as {
 				ys[i] = max(v, 0)
 			}
-			return
-		}
-		for i, v := range as {
-			ys[i] = sigm(v)
+		case isFloat32(ys):
+			y32, a32 := any(ys).([]float32), any(as).([]float32)
+			for i, v := range a32 {
+				y32[i] = sigmoid32(v) // a direct call, inlined
+			}
+		default:
+			for i, v := range as {
+				ys[i] = sigm(v)
+			}
 		}
 	})
 }
+
+func isFloat32[T number](s []T) bool { _, ok := any(s).([]float32); return ok }
 
 func (*actBackOp) Arity() int { return 2 }
 func (*actBackOp) Type() hm.Type {
@@ -309,13 +317,14 @@ func sigmoid64(x float64) float64 {
 	return e / (1 + e)
 }
 
-// sigmoid32 is 1/(1 + e^−x) in float32, with e^−|x| from expNeg32.
+// sigmoid32 is 1/(1 + e^−x) in float32, with e^−|x| from expNeg32 so that
+// nothing overflows; the sign selects 1/(1+e) or e/(1+e) without a branch
+// that random signs would mispredict.
 func sigmoid32(x float32) float32 {
-	if x >= 0 {
-		return 1 / (1 + expNeg32(-x))
-	}
-	e := expNeg32(x)
-	return e / (1 + e)
+	e := expNeg32(-float32(math.Abs(float64(x))))
+	q := 1 / (1 + e)
+	neg := math.Float32bits(x) >> 31 // 1 when x < 0
+	return q * (1 - float32(neg) + float32(neg)*e)
 }
 
 // expNeg32 is e^x for x ≤ 0 in float32 arithmetic, within 2 ulp: x = n·ln2 + r
