@@ -207,3 +207,29 @@ func scalar(n *G.Node) float64 {
 	}
 	panic(fmt.Sprintf("graph: node %v holds %T, not a scalar", n, n.Value().Data()))
 }
+
+// EncodeSet encodes the first n images of data, 1000 at a time, into codes
+// (n, CodeSize()), without holding all n images as float32 at once.
+func (m *Model) EncodeSet(data *datasets.Set, n int) ([]float32, error) {
+	if data.Dim() != m.Dim {
+		return nil, fmt.Errorf("encode: images have %d pixels, the model takes %d", data.Dim(), m.Dim)
+	}
+	n = min(n, data.Len())
+	const chunk = 1000
+	x := make([]float32, min(n, chunk)*m.Dim)
+	idx := make([]int, min(n, chunk))
+	z := make([]float32, n*m.CodeSize())
+	for lo := 0; lo < n; lo += chunk {
+		k := min(chunk, n-lo)
+		for i := range k {
+			idx[i] = lo + i
+		}
+		data.Batch(x[:k*m.Dim], idx[:k])
+		codes, err := m.Encode(x[:k*m.Dim])
+		if err != nil {
+			return nil, err
+		}
+		copy(z[lo*m.CodeSize():], codes)
+	}
+	return z, nil
+}

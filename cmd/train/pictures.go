@@ -47,7 +47,7 @@ func (r *runner) writePictures() error {
 	}
 
 	m := min(test.Len(), plots.MaxLatentPoints)
-	codes, err := r.model.Encode(firstImages(test, m))
+	codes, err := r.model.EncodeSet(test, m)
 	if err != nil {
 		return err
 	}
