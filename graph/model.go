@@ -128,15 +128,20 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 	return m.apply("decode", z, m.CodeSize(), m.Dim)
 }
 
-// apply runs a one-input graph over in in chunks of up to 1000 rows.
+// applyChunk is the batch size of the encode and decode graphs: large enough
+// to keep the matrix products efficient, small enough that the graphs'
+// activations stay a few megabytes.
+const applyChunk = 256
+
+// apply runs a one-input graph over in in chunks of up to applyChunk rows.
 func (m *Model) apply(kind string, in []float32, inSize, outSize int) ([]float32, error) {
 	if len(in)%inSize != 0 {
 		return nil, fmt.Errorf("%s: %d values is not a whole number of rows of %d", kind, len(in), inSize)
 	}
 	n := len(in) / inSize
 	out := make([]float32, n*outSize)
-	for lo := 0; lo < n; lo += 1000 {
-		hi := min(n, lo+1000)
+	for lo := 0; lo < n; lo += applyChunk {
+		hi := min(n, lo+applyChunk)
 		inf, err := m.graph(kind, hi-lo)
 		if err != nil {
 			return nil, err
@@ -208,14 +213,14 @@ func scalar(n *G.Node) float64 {
 	panic(fmt.Sprintf("graph: node %v holds %T, not a scalar", n, n.Value().Data()))
 }
 
-// EncodeSet encodes the first n images of data, 1000 at a time, into codes
+// EncodeSet encodes the first n images of data, a chunk at a time, into codes
 // (n, CodeSize()), without holding all n images as float32 at once.
 func (m *Model) EncodeSet(data *datasets.Set, n int) ([]float32, error) {
 	if data.Dim() != m.Dim {
 		return nil, fmt.Errorf("encode: images have %d pixels, the model takes %d", data.Dim(), m.Dim)
 	}
 	n = min(n, data.Len())
-	const chunk = 1000
+	const chunk = applyChunk
 	x := make([]float32, min(n, chunk)*m.Dim)
 	idx := make([]int, min(n, chunk))
 	z := make([]float32, n*m.CodeSize())

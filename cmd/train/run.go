@@ -30,7 +30,7 @@ const (
 )
 
 // evalBatch is the batch size of evaluation graphs.
-const evalBatch = 1000
+const evalBatch = 250
 
 // Metrics is one epoch's row of metrics.csv.
 type Metrics struct {
@@ -209,7 +209,7 @@ func (r *runner) loadResume(o *options) error {
 		return usageError{fmt.Errorf("%s: reading its configuration: %w", path, err)}
 	}
 	for name := range o.set {
-		if name != "epochs" && name != "resume" {
+		if name != "epochs" && name != "resume" && name != "cpuprofile" && name != "memprofile" {
 			return usageError{fmt.Errorf("-%s cannot be changed when resuming (the run's configuration is in %s); only -epochs can", name, path)}
 		}
 	}
