@@ -243,8 +243,8 @@ func (r *runner) train(ctx context.Context) error {
 	// The position of the checkpoint on disk, for messages.
 	saved := position(t.Epoch, t.Step)
 	if t.Epoch == 0 && t.Step == 0 {
-		fmt.Fprintf(r.stdout, "training %s (%d parameters, code %v) on %d images, %d steps of %d per epoch; run folder %s\n",
-			r.Net, r.model.Params.Size(), r.model.Code, r.data.Train.Len(), steps, r.Batch, r.out)
+		fmt.Fprintf(r.stdout, "training %s (%d parameters, code %v) on %d images, %d steps of %d per epoch, %s BLAS; run folder %s\n",
+			r.Net, r.model.Params.Size(), r.model.Code, r.data.Train.Len(), steps, r.Batch, graph.BLAS, r.out)
 	} else {
 		fmt.Fprintf(r.stdout, "resuming %s at epoch %d, step %d of %d; run folder %s\n", r.Net, t.Epoch+1, t.Step, steps, r.out)
 	}
