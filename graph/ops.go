@@ -104,11 +104,13 @@ func (op *biasAddOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("biasAdd: bias shape %v, want (1, %d)", b.Shape(), d)
 	}
 	y := op.output(x.Dtype(), n, d)
-	switch xs := x.Data().(type) {
-	case []float32:
-		biasAdd(y.Data().([]float32), xs, b.Data().([]float32))
-	case []float64:
-		biasAdd(y.Data().([]float64), xs, b.Data().([]float64))
+	switch x.Dtype() {
+	case tensor.Float32:
+		xs := x.Float32s()
+		biasAdd(y.Float32s(), xs, b.Float32s())
+	case tensor.Float64:
+		xs := x.Float64s()
+		biasAdd(y.Float64s(), xs, b.Float64s())
 	}
 	return y, nil
 }
@@ -148,11 +150,13 @@ func (op *colSumOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	d := g.Shape()[1]
 	y := op.output(g.Dtype(), 1, d)
-	switch gs := g.Data().(type) {
-	case []float32:
-		colSum(y.Data().([]float32), gs)
-	case []float64:
-		colSum(y.Data().([]float64), gs)
+	switch g.Dtype() {
+	case tensor.Float32:
+		gs := g.Float32s()
+		colSum(y.Float32s(), gs)
+	case tensor.Float64:
+		gs := g.Float64s()
+		colSum(y.Float64s(), gs)
 	}
 	return y, nil
 }
@@ -214,11 +218,13 @@ func (op *actOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	y := op.output(a.Dtype(), a.Shape()...)
-	switch as := a.Data().(type) {
-	case []float32:
-		activate(op.kind, y.Data().([]float32), as, sigmoid32)
-	case []float64:
-		activate(op.kind, y.Data().([]float64), as, sigmoid64)
+	switch a.Dtype() {
+	case tensor.Float32:
+		as := a.Float32s()
+		activate(op.kind, y.Float32s(), as, sigmoid32)
+	case tensor.Float64:
+		as := a.Float64s()
+		activate(op.kind, y.Float64s(), as, sigmoid64)
 	}
 	return y, nil
 }
@@ -276,11 +282,13 @@ func (op *actBackOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	da := op.output(y.Dtype(), y.Shape()...)
-	switch ys := y.Data().(type) {
-	case []float32:
-		actBack(op.kind, da.Data().([]float32), ys, g.Data().([]float32))
-	case []float64:
-		actBack(op.kind, da.Data().([]float64), ys, g.Data().([]float64))
+	switch y.Dtype() {
+	case tensor.Float32:
+		ys := y.Float32s()
+		actBack(op.kind, da.Float32s(), ys, g.Float32s())
+	case tensor.Float64:
+		ys := y.Float64s()
+		actBack(op.kind, da.Float64s(), ys, g.Float64s())
 	}
 	return da, nil
 }
@@ -392,11 +400,13 @@ func (op *meanLossOp) Do(in ...G.Value) (G.Value, error) {
 	if !x.Shape().Eq(y.Shape()) {
 		return nil, fmt.Errorf("%s: shapes %v and %v differ", op.name, x.Shape(), y.Shape())
 	}
-	switch xs := x.Data().(type) {
-	case []float32:
-		return G.NewF32(float32(meanLoss(op.bce, xs, y.Data().([]float32)))), nil
-	case []float64:
-		return G.NewF64(meanLoss(op.bce, xs, y.Data().([]float64))), nil
+	switch x.Dtype() {
+	case tensor.Float32:
+		xs := x.Float32s()
+		return G.NewF32(float32(meanLoss(op.bce, xs, y.Float32s()))), nil
+	case tensor.Float64:
+		xs := x.Float64s()
+		return G.NewF64(meanLoss(op.bce, xs, y.Float64s())), nil
 	}
 	return nil, fmt.Errorf("%s: dtype %v", op.name, x.Dtype())
 }
@@ -459,19 +469,21 @@ func (op *meanLossBackOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	dy := op.output(y.Dtype(), y.Shape()...)
-	switch xs := x.Data().(type) {
-	case []float32:
+	switch x.Dtype() {
+	case tensor.Float32:
+		xs := x.Float32s()
 		g, ok := scalarOf[float32](in[2])
 		if !ok {
 			return nil, fmt.Errorf("%s: gradient %v is not a float32 scalar", op.name, in[2])
 		}
-		meanLossBack(op.bce, dy.Data().([]float32), xs, y.Data().([]float32), g, sigmoid32)
-	case []float64:
+		meanLossBack(op.bce, dy.Float32s(), xs, y.Float32s(), g, sigmoid32)
+	case tensor.Float64:
+		xs := x.Float64s()
 		g, ok := scalarOf[float64](in[2])
 		if !ok {
 			return nil, fmt.Errorf("%s: gradient %v is not a float64 scalar", op.name, in[2])
 		}
-		meanLossBack(op.bce, dy.Data().([]float64), xs, y.Data().([]float64), g, sigmoid64)
+		meanLossBack(op.bce, dy.Float64s(), xs, y.Float64s(), g, sigmoid64)
 	}
 	return dy, nil
 }
@@ -574,11 +586,13 @@ func (op *matMulOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	c := op.output(a.Dtype(), m, n)
 	lda, ldb := a.Shape()[1], b.Shape()[1]
-	switch as := a.Data().(type) {
-	case []float32:
-		sgemmBLAS.Sgemm(blasTrans(op.tA), blasTrans(op.tB), m, n, k, 1, as, lda, b.Data().([]float32), ldb, 0, c.Data().([]float32), n)
-	case []float64:
-		gonum.Implementation{}.Dgemm(blasTrans(op.tA), blasTrans(op.tB), m, n, k, 1, as, lda, b.Data().([]float64), ldb, 0, c.Data().([]float64), n)
+	switch a.Dtype() {
+	case tensor.Float32:
+		as := a.Float32s()
+		sgemmBLAS.Sgemm(blasTrans(op.tA), blasTrans(op.tB), m, n, k, 1, as, lda, b.Float32s(), ldb, 0, c.Float32s(), n)
+	case tensor.Float64:
+		as := a.Float64s()
+		gonum.Implementation{}.Dgemm(blasTrans(op.tA), blasTrans(op.tB), m, n, k, 1, as, lda, b.Float64s(), ldb, 0, c.Float64s(), n)
 	default:
 		return nil, fmt.Errorf("%s: dtype %v", op.name, a.Dtype())
 	}

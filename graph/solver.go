@@ -241,17 +241,19 @@ func (s *solver) work(w, workers int) {
 	var slots64 [2][]float64
 	for c := w; c < len(s.chunks); c += workers {
 		ch := s.chunks[c]
-		switch wv := ch.w.Data().(type) {
-		case []float32:
+		switch ch.w.Dtype() {
+		case tensor.Float32:
+			wv := ch.w.Float32s()
 			for k := range s.nslots {
 				slots32[k] = s.s32[k][ch.param][ch.lo:ch.hi]
 			}
-			update(s, wv[ch.lo:ch.hi], ch.g.Data().([]float32)[ch.lo:ch.hi], slots32[:s.nslots])
-		case []float64:
+			update(s, wv[ch.lo:ch.hi], ch.g.Float32s()[ch.lo:ch.hi], slots32[:s.nslots])
+		case tensor.Float64:
+			wv := ch.w.Float64s()
 			for k := range s.nslots {
 				slots64[k] = s.s64[k][ch.param][ch.lo:ch.hi]
 			}
-			update(s, wv[ch.lo:ch.hi], ch.g.Data().([]float64)[ch.lo:ch.hi], slots64[:s.nslots])
+			update(s, wv[ch.lo:ch.hi], ch.g.Float64s()[ch.lo:ch.hi], slots64[:s.nslots])
 		}
 	}
 }

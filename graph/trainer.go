@@ -140,12 +140,12 @@ func (t *Trainer) RunEpoch(ctx context.Context, data *datasets.Set, progress Pro
 
 // step runs forward, backward and one solver update on the batch t.idx.
 func (t *Trainer) step(data *datasets.Set) (float64, error) {
-	data.Batch(t.xBuf.Data().([]float32), t.idx)
+	data.Batch(t.xBuf.Float32s(), t.idx)
 	if err := G.Let(t.x, t.xBuf); err != nil {
 		return 0, err
 	}
 	for i, n := range t.noiseIn {
-		buf := t.noiseBufs[i].Data().([]float32)
+		buf := t.noiseBufs[i].Float32s()
 		t.draw(n, buf)
 		if err := G.Let(n.Node, t.noiseBufs[i]); err != nil {
 			return 0, err

@@ -89,7 +89,8 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 			}
 		})
 		parallel(workers, func(w int) {
-			var tile [mr * nr]float32
+			tile := tilePool.Get().(*[mr * nr]float32)
+			defer tilePool.Put(tile)
 			for t := w; t < tiles; t += workers {
 				ip, jp := t/nPanels, t%nPanels
 				ap, bp := (*bufA)[ip*mr*d:(ip+1)*mr*d], (*bufB)[jp*nr*d:(jp+1)*nr*d]
@@ -99,7 +100,7 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 					continue
 				}
 				kernel(d, ap, bp, tile[:], nr, false)
-				store(c, ldc, ip*mr, jp*nr, rows, cols, alpha, bt, &tile)
+				store(c, ldc, ip*mr, jp*nr, rows, cols, alpha, bt, tile)
 			}
 		})
 	}
@@ -200,6 +201,9 @@ func packB(panel []float32, trans bool, b []float32, ldb, n, j0, p0, d int) {
 }
 
 var pool = sync.Pool{New: func() any { return new([]float32) }}
+
+// tilePool holds the tiles that edge tiles are computed into.
+var tilePool = sync.Pool{New: func() any { return new([mr * nr]float32) }}
 
 func getBuf(n int) *[]float32 {
 	p := pool.Get().(*[]float32)
