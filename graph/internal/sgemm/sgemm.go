@@ -60,65 +60,124 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		scale(m, n, beta, c, ldc)
 		return
 	}
-	mPanels := (m + mr - 1) / mr
-	nPanels := (n + nr - 1) / nr
+	j := jobs.Get().(*job)
+	defer jobs.Put(j)
+	*j = job{transA: transA, transB: transB, m: m, n: n, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	j.mPanels = (m + mr - 1) / mr
+	j.nPanels = (n + nr - 1) / nr
 	blocks := (k + kc - 1) / kc
 	depth := (k + blocks - 1) / blocks
-
-	bufA := getBuf(mPanels * mr * depth)
-	bufB := getBuf(nPanels * nr * depth)
+	bufA := getBuf(j.mPanels * mr * depth)
+	bufB := getBuf(j.nPanels * nr * depth)
 	defer putBuf(bufA)
 	defer putBuf(bufB)
-	tiles := mPanels * nPanels
-	workers := min(runtime.GOMAXPROCS(0), tiles)
+	j.bufA, j.bufB = *bufA, *bufB
+	j.workers = min(runtime.GOMAXPROCS(0), j.mPanels*j.nPanels, poolSize()+1)
 	if 2*m*n*k < 1<<18 {
-		workers = 1 // too small to be worth a goroutine
+		j.workers = 1 // too small to be worth sharing
 	}
 	for p0 := 0; p0 < k; p0 += depth {
-		d := min(depth, k-p0)
-		bt := beta
+		j.p0, j.d = p0, min(depth, k-p0)
+		j.beta = beta
 		if p0 > 0 {
-			bt = 1
+			j.beta = 1
 		}
-		parallel(workers, func(w int) {
-			for ip := w; ip < mPanels; ip += workers {
-				packA((*bufA)[ip*mr*d:(ip+1)*mr*d], transA, a, lda, m, ip*mr, p0, d)
-			}
-			for jp := w; jp < nPanels; jp += workers {
-				packB((*bufB)[jp*nr*d:(jp+1)*nr*d], transB, b, ldb, n, jp*nr, p0, d)
-			}
-		})
-		parallel(workers, func(w int) {
-			tile := tilePool.Get().(*[mr * nr]float32)
-			defer tilePool.Put(tile)
-			for t := w; t < tiles; t += workers {
-				ip, jp := t/nPanels, t%nPanels
-				ap, bp := (*bufA)[ip*mr*d:(ip+1)*mr*d], (*bufB)[jp*nr*d:(jp+1)*nr*d]
-				rows, cols := min(mr, m-ip*mr), min(nr, n-jp*nr)
-				if rows == mr && cols == nr && alpha == 1 && (bt == 0 || bt == 1) {
-					kernel(d, ap, bp, c[ip*mr*ldc+jp*nr:], ldc, bt == 1)
-					continue
-				}
-				kernel(d, ap, bp, tile[:], nr, false)
-				store(c, ldc, ip*mr, jp*nr, rows, cols, alpha, bt, tile)
-			}
-		})
+		j.phase = packPhase
+		j.parallel()
+		j.phase = computePhase
+		j.parallel()
 	}
 }
 
-// parallel runs f(0), …, f(workers−1) at once and waits for them.
-func parallel(workers int, f func(w int)) {
-	if workers == 1 {
-		f(0)
+// job is one Gemm call's shared state; workers run its phases on their share.
+type job struct {
+	transA, transB   bool
+	m, n, p0, d      int
+	alpha, beta      float32
+	a, b, c          []float32
+	lda, ldb, ldc    int
+	bufA, bufB       []float32
+	mPanels, nPanels int
+	workers          int
+	phase            int
+	wg               sync.WaitGroup
+}
+
+const (
+	packPhase = iota
+	computePhase
+)
+
+var jobs = sync.Pool{New: func() any { return new(job) }}
+
+// run does worker w's share of the current phase: every workers-th panel
+// to pack, or every workers-th tile to compute.
+func (j *job) run(w int) {
+	d := j.d
+	if j.phase == packPhase {
+		for ip := w; ip < j.mPanels; ip += j.workers {
+			packA(j.bufA[ip*mr*d:(ip+1)*mr*d], j.transA, j.a, j.lda, j.m, ip*mr, j.p0, d)
+		}
+		for jp := w; jp < j.nPanels; jp += j.workers {
+			packB(j.bufB[jp*nr*d:(jp+1)*nr*d], j.transB, j.b, j.ldb, j.n, jp*nr, j.p0, d)
+		}
 		return
 	}
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Add(1)
-		go func() { f(w); wg.Done() }()
+	tile := tilePool.Get().(*[mr * nr]float32)
+	defer tilePool.Put(tile)
+	for t := w; t < j.mPanels*j.nPanels; t += j.workers {
+		ip, jp := t/j.nPanels, t%j.nPanels
+		ap, bp := j.bufA[ip*mr*d:(ip+1)*mr*d], j.bufB[jp*nr*d:(jp+1)*nr*d]
+		rows, cols := min(mr, j.m-ip*mr), min(nr, j.n-jp*nr)
+		if rows == mr && cols == nr && j.alpha == 1 && (j.beta == 0 || j.beta == 1) {
+			kernel(d, ap, bp, j.c[ip*mr*j.ldc+jp*nr:], j.ldc, j.beta == 1)
+			continue
+		}
+		kernel(d, ap, bp, tile[:], nr, false)
+		store(j.c, j.ldc, ip*mr, jp*nr, rows, cols, j.alpha, j.beta, tile)
 	}
-	f(0)
-	wg.Wait()
+}
+
+// parallel runs the current phase on j.workers workers (this goroutine and
+// pooled ones) and waits for all of them.
+func (j *job) parallel() {
+	if j.workers > 1 {
+		j.wg.Add(j.workers - 1)
+		for w := 1; w < j.workers; w++ {
+			tasks <- task{j, w}
+		}
+	}
+	j.run(0)
+	j.wg.Wait()
+}
+
+// The worker pool: long-lived goroutines, so that a product allocates nothing.
+type task struct {
+	j *job
+	w int
+}
+
+var (
+	tasks     = make(chan task)
+	startPool sync.Once
+	nPool     int
+)
+
+// poolSize starts the pool on first use (GOMAXPROCS − 1 goroutines, at
+// least one) and returns its size.
+func poolSize() int {
+	startPool.Do(func() {
+		nPool = max(1, runtime.GOMAXPROCS(0)-1)
+		for range nPool {
+			go func() {
+				for t := range tasks {
+					t.j.run(t.w)
+					t.j.wg.Done()
+				}
+			}()
+		}
+	})
+	return nPool
 }
 
 // store writes C[i0:i0+rows, j0:j0+cols] = α·tile + β·C.
