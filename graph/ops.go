@@ -5,8 +5,6 @@ import (
 	"hash"
 	"hash/fnv"
 	"math"
-	"runtime"
-	"sync"
 
 	"github.com/chewxy/hm"
 	"gonum.org/v1/gonum/blas"
@@ -36,6 +34,8 @@ type number interface{ float32 | float64 }
 type fused struct {
 	name string
 	out  *tensor.Dense
+	e32  elemJob[float32] // the element-wise pass in flight, kept in the op
+	e64  elemJob[float64] // so that sharing it among cores allocates nothing
 }
 
 func (op *fused) ReturnsPtr() bool      { return false }
@@ -221,10 +221,10 @@ func (op *actOp) Do(in ...G.Value) (G.Value, error) {
 	switch a.Dtype() {
 	case tensor.Float32:
 		as := a.Float32s()
-		activate(op.kind, y.Float32s(), as, sigmoid32)
+		op.e32.activate(op.kind, y.Float32s(), as, sigmoid32)
 	case tensor.Float64:
 		as := a.Float64s()
-		activate(op.kind, y.Float64s(), as, sigmoid64)
+		op.e64.activate(op.kind, y.Float64s(), as, sigmoid64)
 	}
 	return y, nil
 }
@@ -233,29 +233,6 @@ func (op *actOp) SymDiff(_ G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	da, err := G.ApplyOp(&actBackOp{fused{name: op.name + "Back"}, op.kind}, out, grad)
 	return G.Nodes{da}, err
 }
-
-func activate[T number](kind actKind, y, a []T, sigm func(T) T) {
-	parallelChunks(len(a), elemChunk, func(_, lo, hi int) {
-		ys, as := y[lo:hi], a[lo:hi]
-		switch {
-		case kind == reluKind:
-			for i, v := range as {
-				ys[i] = max(v, 0)
-			}
-		case isFloat32(ys):
-			y32, a32 := any(ys).([]float32), any(as).([]float32)
-			for i, v := range a32 {
-				y32[i] = sigmoid32(v) // a direct call, inlined
-			}
-		default:
-			for i, v := range as {
-				ys[i] = sigm(v)
-			}
-		}
-	})
-}
-
-func isFloat32[T number](s []T) bool { _, ok := any(s).([]float32); return ok }
 
 func (*actBackOp) Arity() int { return 2 }
 func (*actBackOp) Type() hm.Type {
@@ -285,10 +262,10 @@ func (op *actBackOp) Do(in ...G.Value) (G.Value, error) {
 	switch y.Dtype() {
 	case tensor.Float32:
 		ys := y.Float32s()
-		actBack(op.kind, da.Float32s(), ys, g.Float32s())
+		op.e32.actBack(op.kind, da.Float32s(), ys, g.Float32s())
 	case tensor.Float64:
 		ys := y.Float64s()
-		actBack(op.kind, da.Float64s(), ys, g.Float64s())
+		op.e64.actBack(op.kind, da.Float64s(), ys, g.Float64s())
 	}
 	return da, nil
 }
@@ -296,25 +273,6 @@ func (*actBackOp) DiffWRT(int) []bool { return []bool{false, false} }
 func (op *actBackOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	_, err := noSecondDerivative(op.name)
 	return nil, err
-}
-
-func actBack[T number](kind actKind, da, y, g []T) {
-	parallelChunks(len(y), elemChunk, func(_, lo, hi int) {
-		da, y, g := da[lo:hi], y[lo:hi], g[lo:hi]
-		if kind == reluKind {
-			for i, v := range y {
-				if v > 0 {
-					da[i] = g[i]
-				} else {
-					da[i] = 0
-				}
-			}
-			return
-		}
-		for i, v := range y {
-			da[i] = g[i] * v * (1 - v)
-		}
-	})
 }
 
 func sigmoid64(x float64) float64 {
@@ -403,10 +361,10 @@ func (op *meanLossOp) Do(in ...G.Value) (G.Value, error) {
 	switch x.Dtype() {
 	case tensor.Float32:
 		xs := x.Float32s()
-		return G.NewF32(float32(meanLoss(op.bce, xs, y.Float32s()))), nil
+		return G.NewF32(float32(op.e32.meanLoss(op.bce, xs, y.Float32s()))), nil
 	case tensor.Float64:
 		xs := x.Float64s()
-		return G.NewF64(meanLoss(op.bce, xs, y.Float64s())), nil
+		return G.NewF64(op.e64.meanLoss(op.bce, xs, y.Float64s())), nil
 	}
 	return nil, fmt.Errorf("%s: dtype %v", op.name, x.Dtype())
 }
@@ -414,33 +372,6 @@ func (*meanLossOp) DiffWRT(int) []bool { return []bool{false, true} }
 func (op *meanLossOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	dy, err := G.ApplyOp(&meanLossBackOp{fused{name: op.name + "Back"}, op.bce, op.dims}, in[0], in[1], grad)
 	return G.Nodes{nil, dy}, err
-}
-
-// meanLoss is mean (x − y)², or for bce mean softplus(y) − x·y with y the
-// logits, summed in float64.
-func meanLoss[T number](bce bool, x, y []T) float64 {
-	parts := make([]float64, (len(x)+elemChunk-1)/elemChunk)
-	parallelChunks(len(x), elemChunk, func(c, lo, hi int) {
-		var s float64
-		if bce {
-			for i, a := range y[lo:hi] {
-				af := float64(a)
-				// softplus(a) = max(a, 0) + log(1 + e^−|a|), stable for any a
-				s += max(af, 0) + math.Log1p(math.Exp(-math.Abs(af))) - float64(x[lo+i])*af
-			}
-		} else {
-			for i, v := range x[lo:hi] {
-				d := float64(y[lo+i] - v)
-				s += d * d
-			}
-		}
-		parts[c] = s
-	})
-	var s float64
-	for _, p := range parts {
-		s += p
-	}
-	return s / float64(len(x))
 }
 
 func (*meanLossBackOp) Arity() int { return 3 }
@@ -476,14 +407,14 @@ func (op *meanLossBackOp) Do(in ...G.Value) (G.Value, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s: gradient %v is not a float32 scalar", op.name, in[2])
 		}
-		meanLossBack(op.bce, dy.Float32s(), xs, y.Float32s(), g, sigmoid32)
+		op.e32.meanLossBack(op.bce, dy.Float32s(), xs, y.Float32s(), g, sigmoid32)
 	case tensor.Float64:
 		xs := x.Float64s()
 		g, ok := scalarOf[float64](in[2])
 		if !ok {
 			return nil, fmt.Errorf("%s: gradient %v is not a float64 scalar", op.name, in[2])
 		}
-		meanLossBack(op.bce, dy.Float64s(), xs, y.Float64s(), g, sigmoid64)
+		op.e64.meanLossBack(op.bce, dy.Float64s(), xs, y.Float64s(), g, sigmoid64)
 	}
 	return dy, nil
 }
@@ -491,24 +422,6 @@ func (*meanLossBackOp) DiffWRT(int) []bool { return []bool{false, false, false} 
 func (op *meanLossBackOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	_, err := noSecondDerivative(op.name)
 	return nil, err
-}
-
-func meanLossBack[T number](bce bool, dy, x, y []T, g T, sigm func(T) T) {
-	n := T(len(x))
-	parallelChunks(len(x), elemChunk, func(_, lo, hi int) {
-		dy, x, y := dy[lo:hi], x[lo:hi], y[lo:hi]
-		if bce {
-			c := g / n
-			for i, a := range y {
-				dy[i] = c * (sigm(a) - x[i])
-			}
-			return
-		}
-		c := 2 * g / n
-		for i, v := range y {
-			dy[i] = c * (v - x[i])
-		}
-	})
 }
 
 // scalarOf reads a scalar value of type T.
@@ -621,31 +534,3 @@ func blasTrans(t bool) blas.Transpose {
 	}
 	return blas.NoTrans
 }
-
-// parallelChunks calls f on the chunks [lo, hi) of [0, n), of a fixed size,
-// shared among the cores. The chunks do not depend on the number of cores,
-// so per-chunk results (partial sums) combine identically on any machine.
-func parallelChunks(n, size int, f func(chunk, lo, hi int)) {
-	chunks := (n + size - 1) / size
-	workers := min(runtime.GOMAXPROCS(0), chunks)
-	if workers <= 1 {
-		for c := range chunks {
-			f(c, c*size, min(n, (c+1)*size))
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := w; c < chunks; c += workers {
-				f(c, c*size, min(n, (c+1)*size))
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-// elemChunk is the chunk size of element-wise work.
-const elemChunk = 1 << 14

@@ -3,12 +3,12 @@ package graph
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"strings"
-	"sync"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/aegraph/aegraph/graph/internal/par"
 )
 
 // Solver updates θ and φ from their gradients. It implements Gorgonia's
@@ -192,14 +192,7 @@ func (s *solver) Step(nodes []G.ValueGrad) error {
 	}
 	s.c1 = 1 - math.Pow(0.9, float64(s.t))
 	s.c2 = 1 - math.Pow(0.999, float64(s.t))
-	workers := min(runtime.GOMAXPROCS(0), len(s.chunks))
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Add(1)
-		go func() { s.work(w, workers); wg.Done() }()
-	}
-	s.work(0, workers)
-	wg.Wait()
+	par.Do(s, len(s.chunks))
 	return nil
 }
 
@@ -235,8 +228,8 @@ type chunk struct {
 	lo, hi int
 }
 
-// work updates the chunks w, w+workers, w+2·workers, …
-func (s *solver) work(w, workers int) {
+// Run updates the chunks w, w+workers, w+2·workers, … (par.Runner).
+func (s *solver) Run(w, workers int) {
 	var slots32 [2][]float32
 	var slots64 [2][]float64
 	for c := w; c < len(s.chunks); c += workers {

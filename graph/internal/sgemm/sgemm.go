@@ -8,8 +8,9 @@
 package sgemm
 
 import (
-	"runtime"
 	"sync"
+
+	"github.com/aegraph/aegraph/graph/internal/par"
 )
 
 const (
@@ -72,7 +73,7 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	defer putBuf(bufA)
 	defer putBuf(bufB)
 	j.bufA, j.bufB = *bufA, *bufB
-	j.workers = min(runtime.GOMAXPROCS(0), j.mPanels*j.nPanels, poolSize()+1)
+	j.workers = min(par.Workers(), j.mPanels*j.nPanels)
 	if 2*m*n*k < 1<<18 {
 		j.workers = 1 // too small to be worth sharing
 	}
@@ -83,9 +84,9 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 			j.beta = 1
 		}
 		j.phase = packPhase
-		j.parallel()
+		par.Do(j, j.workers)
 		j.phase = computePhase
-		j.parallel()
+		par.Do(j, j.workers)
 	}
 }
 
@@ -100,7 +101,6 @@ type job struct {
 	mPanels, nPanels int
 	workers          int
 	phase            int
-	wg               sync.WaitGroup
 }
 
 const (
@@ -110,9 +110,9 @@ const (
 
 var jobs = sync.Pool{New: func() any { return new(job) }}
 
-// run does worker w's share of the current phase: every workers-th panel
+// Run does worker w's share of the current phase: every workers-th panel
 // to pack, or every workers-th tile to compute.
-func (j *job) run(w int) {
+func (j *job) Run(w, _ int) {
 	d := j.d
 	if j.phase == packPhase {
 		for ip := w; ip < j.mPanels; ip += j.workers {
@@ -136,48 +136,6 @@ func (j *job) run(w int) {
 		kernel(d, ap, bp, tile[:], nr, false)
 		store(j.c, j.ldc, ip*mr, jp*nr, rows, cols, j.alpha, j.beta, tile)
 	}
-}
-
-// parallel runs the current phase on j.workers workers (this goroutine and
-// pooled ones) and waits for all of them.
-func (j *job) parallel() {
-	if j.workers > 1 {
-		j.wg.Add(j.workers - 1)
-		for w := 1; w < j.workers; w++ {
-			tasks <- task{j, w}
-		}
-	}
-	j.run(0)
-	j.wg.Wait()
-}
-
-// The worker pool: long-lived goroutines, so that a product allocates nothing.
-type task struct {
-	j *job
-	w int
-}
-
-var (
-	tasks     = make(chan task)
-	startPool sync.Once
-	nPool     int
-)
-
-// poolSize starts the pool on first use (GOMAXPROCS − 1 goroutines, at
-// least one) and returns its size.
-func poolSize() int {
-	startPool.Do(func() {
-		nPool = max(1, runtime.GOMAXPROCS(0)-1)
-		for range nPool {
-			go func() {
-				for t := range tasks {
-					t.j.run(t.w)
-					t.j.wg.Done()
-				}
-			}()
-		}
-	})
-	return nPool
 }
 
 // store writes C[i0:i0+rows, j0:j0+cols] = α·tile + β·C.

@@ -1,0 +1,34 @@
+package par
+
+import (
+	"sync/atomic"
+	"testing"
+)
+
+type counter struct {
+	hits [8]atomic.Int64
+}
+
+func (c *counter) Run(w, workers int) {
+	for i := w; i < len(c.hits); i += workers {
+		c.hits[i].Add(1)
+	}
+}
+
+// TestDo: every share runs exactly once, for any number of workers, and a
+// call allocates nothing.
+func TestDo(t *testing.T) {
+	for _, workers := range []int{1, 2, 3, 8} {
+		var c counter
+		Do(&c, workers)
+		for i := range c.hits {
+			if n := c.hits[i].Load(); n != 1 {
+				t.Errorf("workers %d: item %d done %d times", workers, i, n)
+			}
+		}
+	}
+	c := new(counter)
+	if n := testing.AllocsPerRun(100, func() { Do(c, 2) }); n != 0 {
+		t.Errorf("Do allocates %v times a call", n)
+	}
+}
