@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/aegraph/aegraph/graph/internal/par"
+	"github.com/aegraph/aegraph/graph/internal/vmath"
 )
 
 // elemChunk is the chunk size of element-wise work. The chunks do not depend
@@ -98,9 +99,7 @@ func (j *elemJob[T]) activateChunk(y, a []T) {
 		}
 	default:
 		if y32, ok := any(y).([]float32); ok {
-			for i, v := range any(a).([]float32) {
-				y32[i] = sigmoid32(v) // a direct call, inlined
-			}
+			vmath.Sigmoid(y32, any(a).([]float32)) // 16 at a time
 			return
 		}
 		for i, v := range a {

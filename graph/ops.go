@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/aegraph/aegraph/graph/internal/vmath"
 )
 
 // Fused operations for the dense layers and losses. Each is a Gorgonia op
@@ -221,7 +223,7 @@ func (op *actOp) Do(in ...G.Value) (G.Value, error) {
 	switch a.Dtype() {
 	case tensor.Float32:
 		as := a.Float32s()
-		op.e32.activate(op.kind, y.Float32s(), as, sigmoid32)
+		op.e32.activate(op.kind, y.Float32s(), as, vmath.Sigmoid32)
 	case tensor.Float64:
 		as := a.Float64s()
 		op.e64.activate(op.kind, y.Float64s(), as, sigmoid64)
@@ -281,35 +283,6 @@ func sigmoid64(x float64) float64 {
 	}
 	e := math.Exp(x)
 	return e / (1 + e)
-}
-
-// sigmoid32 is 1/(1 + e^−x) in float32, with e^−|x| from expNeg32 so that
-// nothing overflows; the sign selects 1/(1+e) or e/(1+e) without a branch
-// that random signs would mispredict.
-func sigmoid32(x float32) float32 {
-	e := expNeg32(-float32(math.Abs(float64(x))))
-	q := 1 / (1 + e)
-	neg := math.Float32bits(x) >> 31 // 1 when x < 0
-	return q * (1 - float32(neg) + float32(neg)*e)
-}
-
-// expNeg32 is e^x for x ≤ 0 in float32 arithmetic, within 2 ulp: x = n·ln2 + r
-// with |r| ≤ ln2/2 (Cody–Waite, constants of Cephes' expf), e^r by its Taylor
-// polynomial to r⁶, scaled by 2^n through the exponent bits.
-func expNeg32(x float32) float32 {
-	if x < -87 {
-		return 0
-	}
-	const (
-		log2e = 1.44269504088896341
-		ln2hi = 0.693359375
-		ln2lo = -2.12194440e-4
-	)
-	n := int32(x*log2e - 0.5) // round to nearest, x ≤ 0
-	nf := float32(n)
-	r := x - nf*ln2hi - nf*ln2lo
-	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
-	return p * math.Float32frombits(uint32(n+127)<<23)
 }
 
 // --- losses ---
@@ -407,7 +380,7 @@ func (op *meanLossBackOp) Do(in ...G.Value) (G.Value, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s: gradient %v is not a float32 scalar", op.name, in[2])
 		}
-		op.e32.meanLossBack(op.bce, dy.Float32s(), xs, y.Float32s(), g, sigmoid32)
+		op.e32.meanLossBack(op.bce, dy.Float32s(), xs, y.Float32s(), g, vmath.Sigmoid32)
 	case tensor.Float64:
 		xs := x.Float64s()
 		g, ok := scalarOf[float64](in[2])

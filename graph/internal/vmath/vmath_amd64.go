@@ -1,0 +1,14 @@
+//go:build amd64 && !purego
+
+package vmath
+
+import "golang.org/x/sys/cpu"
+
+//go:noescape
+func sigmoidAVX512(y, x *float32, n int, c *[8]float32)
+
+func init() {
+	if cpu.X86.HasAVX512F {
+		sigmoid16 = sigmoidAVX512
+	}
+}
