@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/aegraph/aegraph/graph/internal/par"
+	"github.com/aegraph/aegraph/graph/internal/vmath"
 )
 
 // Solver updates θ and φ from their gradients. It implements Gorgonia's
@@ -279,6 +280,11 @@ func update[T float32 | float64](s *solver, w, g []T, slots [][]T) {
 		// w −= lr·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2, as PyTorch computes
 		// it: (lr/c1)·m / (√v/√c2 + ε), one division per value.
 		step, inv := T(s.lr/s.c1), T(1/math.Sqrt(s.c2))
+		if w32, ok := any(w).([]float32); ok { // 16 at a time
+			vmath.Adam(w32, any(g).([]float32), any(m).([]float32), any(v).([]float32),
+				vmath.AdamParams{B1: b1, B2: b2, Step: float32(step), InvSqrtC2: float32(inv), Eps: eps})
+			return
+		}
 		for j, gj := range g {
 			m[j] = b1*m[j] + (1-b1)*gj
 			v[j] = b2*v[j] + (1-b2)*gj*gj

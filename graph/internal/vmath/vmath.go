@@ -56,3 +56,36 @@ func expNeg(x float32) float32 {
 	p := 1 + r*(1+r*(0.5+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
 	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
+
+// AdamParams are the constants of one Adam step: the moments' decay rates,
+// the step lr/c1 (c1 = 1 − β1^t) and 1/√c2 (c2 = 1 − β2^t), and ε.
+type AdamParams struct {
+	B1, B2, Step, InvSqrtC2, Eps float32
+}
+
+// Adam applies one Adam update in float32, as PyTorch computes it:
+// m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g², w −= step·m / (√v·(1/√c2) + ε),
+// and zeroes g. All slices have the same length.
+func Adam(w, g, m, v []float32, p AdamParams) {
+	if len(g) != len(w) || len(m) != len(w) || len(v) != len(w) {
+		panic("vmath: Adam of slices of different lengths")
+	}
+	n := 0
+	if adam16 != nil {
+		n = len(w) &^ 15
+		if n > 0 {
+			c := [7]float32{p.B1, 1 - p.B1, p.B2, 1 - p.B2, p.Step, p.InvSqrtC2, p.Eps}
+			adam16(&w[0], &g[0], &m[0], &v[0], n, &c)
+		}
+	}
+	for j := n; j < len(w); j++ {
+		gj := g[j]
+		m[j] = p.B1*m[j] + (1-p.B1)*gj
+		v[j] = p.B2*v[j] + (1-p.B2)*gj*gj
+		w[j] -= p.Step * m[j] / (float32(math.Sqrt(float64(v[j])))*p.InvSqrtC2 + p.Eps)
+		g[j] = 0
+	}
+}
+
+// adam16 processes n values, n a multiple of 16 (nil without AVX-512).
+var adam16 func(w, g, m, v *float32, n int, c *[7]float32)

@@ -7,8 +7,12 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func sigmoidAVX512(y, x *float32, n int, c *[8]float32)
 
+//go:noescape
+func adamAVX512(w, grad, m, v *float32, n int, c *[7]float32)
+
 func init() {
 	if cpu.X86.HasAVX512F {
 		sigmoid16 = sigmoidAVX512
+		adam16 = adamAVX512
 	}
 }

@@ -60,3 +60,55 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func adamAVX512(w, grad, m, v *float32, n int, c *[7]float32)
+// One Adam step on n values (a multiple of 16); c holds β1, 1−β1, β2, 1−β2,
+// step, 1/√c2, ε. g is zeroed.
+TEXT ·adamAVX512(SB), NOSPLIT, $0-48
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), R8
+	MOVQ v+24(FP), R9
+	MOVQ n+32(FP), CX
+	MOVQ c+40(FP), DX
+	VBROADCASTSS 0(DX), Z20  // β1
+	VBROADCASTSS 4(DX), Z21  // 1 − β1
+	VBROADCASTSS 8(DX), Z22  // β2
+	VBROADCASTSS 12(DX), Z23 // 1 − β2
+	VBROADCASTSS 16(DX), Z24 // step
+	VBROADCASTSS 20(DX), Z25 // 1/√c2
+	VBROADCASTSS 24(DX), Z26 // ε
+	VPXORD Z31, Z31, Z31
+	SHRQ $4, CX
+	JZ adamdone
+
+adamloop:
+	VMOVUPS (SI), Z0         // g
+	VMOVUPS (R8), Z1         // m
+	VMOVUPS (R9), Z2         // v
+	VMOVUPS (DI), Z3         // w
+	VMULPS Z20, Z1, Z1       // m = β1·m
+	VFMADD231PS Z21, Z0, Z1  // m += (1−β1)·g
+	VMULPS Z0, Z0, Z4        // g²
+	VMULPS Z22, Z2, Z2       // v = β2·v
+	VFMADD231PS Z23, Z4, Z2  // v += (1−β2)·g²
+	VSQRTPS Z2, Z5           // √v
+	VMULPS Z25, Z5, Z5       // √v/√c2
+	VADDPS Z26, Z5, Z5       // + ε
+	VDIVPS Z5, Z1, Z6        // m / (√v/√c2 + ε)
+	VMULPS Z24, Z6, Z6       // step · …
+	VSUBPS Z6, Z3, Z3        // w −= …
+	VMOVUPS Z1, (R8)
+	VMOVUPS Z2, (R9)
+	VMOVUPS Z3, (DI)
+	VMOVUPS Z31, (SI)
+	ADDQ $64, SI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, DI
+	DECQ CX
+	JNZ adamloop
+
+adamdone:
+	VZEROUPPER
+	RET

@@ -41,3 +41,37 @@ func BenchmarkSigmoid(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/value")
 }
+
+// TestAdam checks the vector path against the scalar one (the tail of the
+// same call) value for value over several steps, to float32 rounding.
+func TestAdam(t *testing.T) {
+	const n = 1003
+	w, m, v := make([]float32, n), make([]float32, n), make([]float32, n)
+	w2, m2, v2 := make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range w {
+		w[i] = float32(i%17) / 17
+		w2[i] = w[i]
+	}
+	for step := 1; step <= 5; step++ {
+		c1 := 1 - math.Pow(0.9, float64(step))
+		c2 := 1 - math.Pow(0.999, float64(step))
+		p := AdamParams{B1: 0.9, B2: 0.999, Step: float32(1e-3 / c1), InvSqrtC2: float32(1 / math.Sqrt(c2)), Eps: 1e-8}
+		g, g2 := make([]float32, n), make([]float32, n)
+		for i := range g {
+			g[i] = float32(math.Sin(float64(i*step))) * 0.01
+			g2[i] = g[i]
+		}
+		Adam(w, g, m, v, p)
+		for j := range w2 { // the scalar rule, one value at a time
+			Adam(w2[j:j+1], g2[j:j+1], m2[j:j+1], v2[j:j+1], p)
+		}
+		for i := range w {
+			if g[i] != 0 {
+				t.Fatalf("step %d: g[%d] = %v, not zeroed", step, i, g[i])
+			}
+			if d := math.Abs(float64(w[i] - w2[i])); d > 1e-6 {
+				t.Fatalf("step %d: w[%d] = %v, scalar %v", step, i, w[i], w2[i])
+			}
+		}
+	}
+}
