@@ -363,6 +363,15 @@ func TestOtherImageSize(t *testing.T) {
 			t.Errorf("conv on 18×18: exit %d, want %d: %s", code, exitUsage, stderr)
 		}
 		checkOneLine(t, stderr, "-net conv", "18×18", data18)
+		// 16×49 images have 784 pixels, as many as 28×28 ones, but are
+		// not square.
+		data1649 := filepath.Join(root, "data1649")
+		idxFiles(t, data1649, 64, 16, 16, 49, false)
+		code, _, stderr = train(t, "-data", data1649, "-net", "conv", "-batch", "16", "-out", rejected)
+		if code != exitUsage {
+			t.Errorf("conv on 16×49: exit %d, want %d: %s", code, exitUsage, stderr)
+		}
+		checkOneLine(t, stderr, "-net conv", "16×49", "square", data1649)
 	}
 	if _, err := os.Stat(rejected); err == nil {
 		t.Errorf("a rejected run created %s", rejected)

@@ -101,6 +101,11 @@ func newRun(o *options, stdout, stderr io.Writer) (*runner, error) {
 		return nil, usageError{err}
 	}
 
+	// A net that needs square images sees only the pixel count: check the
+	// shape here (16×49 images have 784 pixels but are not 28×28).
+	if spec, err := nets.Lookup(c.Net); err == nil && spec.Side > 0 && data.Train.Rows != data.Train.Cols {
+		return nil, usageError{fmt.Errorf("-net %s with the %d×%d images of %s: it takes square images only", c.Net, data.Train.Rows, data.Train.Cols, dataName(c.Data))}
+	}
 	net, err := nets.New(c.Net, c.Arch)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("-net %s with the %d×%d images of %s: %w", c.Net, data.Train.Rows, data.Train.Cols, dataName(c.Data), err)}
