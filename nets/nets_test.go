@@ -135,8 +135,10 @@ func gradDim(spec nets.Spec, dim int) int {
 // check. With seeds 2, 3 and 7 a hidden layer of 4 ReLUs is off for all 3
 // images, every gradient before it is 0 and the liveness check fails; seed
 // 1 (like 4, 5, 6, 8) keeps every layer of the mlp nets alive, but not the
-// vae's decoder in evaluation (z = μ is small); seed 4 keeps every net alive.
-const gradSeed = 4
+// vae's decoder in evaluation (z = μ is small, and PyTorch's initialisation
+// draws biases up to ±1/√fan_in = ±0.5 here); seed 6 keeps every net alive
+// (as do 8 to 12; 1, 4 and 5 do not for the vae).
+const gradSeed = 6
 
 // checkGradients compares G.Grad's gradients of cost with central finite
 // differences for every element of every parameter of b (a random sample

@@ -86,7 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.Net, "net", "mlp", "architecture: "+netNames())
-	fs.IntVar(&o.Arch.Latent, "latent", def.Latent, "code size k")
+	fs.IntVar(&o.Arch.Latent, "latent", def.Latent, "code size k (conv: code channels); unless given, conv 8, vae 20, deep 30")
 	hidden := fs.String("hidden", joinInts(def.Hidden), "encoder hidden sizes, comma-separated (mirrored in the decoder)")
 	fs.IntVar(&o.Epochs, "epochs", 10, "epochs to train (in total, when resuming)")
 	fs.IntVar(&o.Batch, "batch", 128, "batch size")

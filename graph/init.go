@@ -1,0 +1,50 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// TorchUniform is PyTorch's default initialisation of nn.Linear and
+// nn.Conv2d weights (kaiming_uniform_ with a = √5): U(−a, a) with
+// a = 1/√fan_in.
+func TorchUniform(rng *rand.Rand, shape []int, dst []float64) {
+	fanIn, _ := fans(shape)
+	uniform(rng, 1/math.Sqrt(float64(fanIn)), dst)
+}
+
+// TorchBias returns PyTorch's default initialisation of the bias of a layer
+// with fanIn inputs: U(−a, a) with a = 1/√fan_in.
+func TorchBias(fanIn int) Init {
+	return func(rng *rand.Rand, _ []int, dst []float64) { uniform(rng, 1/math.Sqrt(float64(fanIn)), dst) }
+}
+
+func uniform(rng *rand.Rand, a float64, dst []float64) {
+	for i := range dst {
+		dst[i] = (2*rng.Float64() - 1) * a
+	}
+}
+
+// DenseTorch is Dense with PyTorch's default initialisation (TorchUniform
+// weights, TorchBias biases) instead of Glorot-uniform weights and zero
+// biases: for nets compared with a PyTorch reference that uses it.
+func (b *Builder) DenseTorch(name string, x *G.Node, out int, act Activation) *G.Node {
+	if !b.ok(x) {
+		return nil
+	}
+	if x.Dims() != 2 {
+		b.Fail(fmt.Errorf("input shape %v, want (batch, features)", x.Shape()), "dense "+name)
+		return nil
+	}
+	in := x.Shape()[1]
+	w := b.Param(name+".w", TorchUniform, in, out)
+	bias := b.Param(name+".b", TorchBias(in), 1, out)
+	xw := b.matMul(x, w)
+	if !b.ok(xw, bias) {
+		return nil
+	}
+	return b.Activate(act, b.biasAdd(xw, bias))
+}
