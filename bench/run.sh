@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh — aegraph's trainer against PyTorch, same nets, same settings, same CPU.
 #
-# usage:  bench/run.sh [ARCH...]            ARCH: mlp linear deep (default: all three)
+# usage:  bench/run.sh [ARCH...]            ARCH: mlp linear deep conv vae (default: mlp linear deep)
 #         ROUNDS=3 EPOCHS=2 THREADS=2 bench/run.sh mlp
 #
 # For each ARCH, ROUNDS times, it trains the net with our trainer and with PyTorch
@@ -41,8 +41,11 @@
 #   mlp     784-256-64-32 ReLU, mirrored, sigmoid  ours: -net mlp
 #   deep    784-1000-500-250-30, mirrored, sigmoid ours: -net deep -latent 30 if the
 #           trainer registers a `deep` net, else -net mlp -hidden 1000,500,250 -latent 30
-# All: MSE, Adam lr 1e-3, batch 128, seed 1, Glorot-uniform weights, zero biases,
-# float32, a fresh permutation per epoch, the last partial batch dropped.
+#   conv    the convolutional net of nets/conv.go, BCE     ours: -net conv -loss bce
+#   vae     784-400-(μ, log σ² 20) / 20-400-784, BCE summed ours: -net vae -loss bce-sum
+#           over pixels + KL; PyTorch's default init
+# All: Adam lr 1e-3, batch 128, seed 1, float32, a fresh permutation per epoch, the
+# last partial batch dropped; the dense nets MSE, Glorot-uniform weights, zero biases.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -54,12 +57,12 @@ ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 PY=${PYTHON:-/usr/bin/python3}
 for a in "${ARCHS[@]}"; do
-	case $a in linear | mlp | deep) ;; *) echo "bench: unknown arch '$a' (have mlp linear deep)" >&2; exit 2 ;; esac
+	case $a in linear | mlp | deep | conv | vae) ;; *) echo "bench: unknown arch '$a' (have mlp linear deep conv vae)" >&2; exit 2 ;; esac
 done
 for v in ROUNDS THREADS ${EPOCHS:+EPOCHS}; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "bench: $v=${!v}: want a positive integer" >&2; exit 2; }
 done
-epochs_for() { if [ -n "${EPOCHS:-}" ]; then echo "$EPOCHS"; elif [ "$1" = deep ]; then echo 1; else echo 2; fi; }
+epochs_for() { if [ -n "${EPOCHS:-}" ]; then echo "$EPOCHS"; elif [ "$1" = deep ] || [ "$1" = conv ]; then echo 1; else echo 2; fi; }
 
 OUT=${OUT:-$(mktemp -d /tmp/aegraph-bench.XXXXXX)}
 mkdir -p "$OUT"
@@ -114,6 +117,16 @@ ours_args() {
 	linear) echo -net linear -latent 32 ;;
 	mlp) echo -net mlp -hidden 256,64 -latent 32 ;;
 	deep) echo "${DEEP_ARGS[@]}" ;;
+	conv) echo -net conv ;;
+	vae) echo -net vae ;;
+	esac
+}
+# loss_for ARCH: the loss both sides train with.
+loss_for() {
+	case $1 in
+	conv) echo bce ;;
+	vae) echo bce-sum ;;
+	*) echo mse ;;
 	esac
 }
 
@@ -136,7 +149,7 @@ run_ours() { # arch round
 	e=$(epochs_for "$arch")
 	dir=$OUT/ours-$arch-r$r
 	# shellcheck disable=SC2046
-	local cmd=("$BIN" $(ours_args "$arch") -epochs "$e" -batch 128 -lr 0.001 -solver adam -loss mse -seed 1 "${OURS_DATA[@]}" -out "$dir")
+	local cmd=("$BIN" $(ours_args "$arch") -epochs "$e" -batch 128 -lr 0.001 -solver adam -loss "$(loss_for "$arch")" -seed 1 "${OURS_DATA[@]}" -out "$dir")
 	echo "  round $r  ours:    ${cmd[*]}"
 	if [ $HAVE_TIME = 1 ]; then
 		/usr/bin/time -f '%M' -o "$dir.rss" "${cmd[@]}" >"$dir.log" 2>&1 || rc=$?

@@ -11,9 +11,16 @@ ARCH (matching aegraph's nets exactly):
             decoder 32-64-256-784 ReLU, sigmoid output
     deep    the mlp's shape with hidden 1000,500,250 and   (aegraph: -net mlp
             code 30: 784-1000-500-250-30, mirrored            -hidden 1000,500,250 -latent 30)
+    conv    conv3x3(1->16)+ReLU+maxpool2, conv3x3(16->8)+ReLU (aegraph: -net conv)
+            +maxpool2 (code 8x7x7); conv3x3(8->8)+ReLU+2x nearest
+            upsampling, conv3x3(8->16)+ReLU+2x, conv3x3(16->1)
+            + sigmoid; binary cross-entropy; Glorot weights
+    vae     784-400-(mu, log var 20) / 20-400-784, sigmoid;   (aegraph: -net vae)
+            loss per image BCE summed over pixels + KL, mean
+            over the batch; PyTorch's default initialisation
 
-Training, as aegraph's trainer does it: MSE (mean of (x - x')^2 over batch and
-pixels), Glorot-uniform weights (nn.init.xavier_uniform_), zero biases, Adam
+Training, as aegraph's trainer does it: MSE for the dense nets (mean of (x - x')^2
+over batch and pixels), Glorot-uniform weights (nn.init.xavier_uniform_), zero biases, Adam
 lr 1e-3, batch 128, float32, a fresh permutation every epoch, and the last partial
 batch dropped (floor(60000 / 128) = 468 steps of 128 per epoch).
 
@@ -86,6 +93,68 @@ class AE(nn.Module):
         return torch.sigmoid(out) if self.act else out
 
 
+class Conv(nn.Module):
+    """aegraph's conv net (nets/conv.go)."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(16, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.dec = nn.Sequential(
+            nn.Conv2d(8, 8, 3, padding=1), nn.ReLU(), nn.Upsample(scale_factor=2, mode="nearest"),
+            nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.Upsample(scale_factor=2, mode="nearest"),
+            nn.Conv2d(16, 1, 3, padding=1))
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.xavier_uniform_(m.weight)
+                nn.init.zeros_(m.bias)
+
+    def logits(self, x):
+        return self.dec(self.enc(x.view(-1, 1, 28, 28))).view(-1, DIM)
+
+    def forward(self, x):
+        return torch.sigmoid(self.logits(x))
+
+    def loss(self, x):
+        return F.binary_cross_entropy_with_logits(self.logits(x), x)
+
+
+class VAE(nn.Module):
+    """aegraph's vae (nets/vae.go), as pytorch/examples' VAE."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc21, self.fc22 = nn.Linear(DIM, 400), nn.Linear(400, 20), nn.Linear(400, 20)
+        self.fc3, self.fc4 = nn.Linear(20, 400), nn.Linear(400, DIM)
+
+    def encode(self, x):
+        h = F.relu(self.fc1(x))
+        return self.fc21(h), self.fc22(h)
+
+    def decode_logits(self, z):
+        return self.fc4(F.relu(self.fc3(z)))
+
+    def forward(self, x):  # the deterministic reconstruction, from z = mu
+        return torch.sigmoid(self.decode_logits(self.encode(x)[0]))
+
+    def loss(self, x):
+        mu, logvar = self.encode(x)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        bce = F.binary_cross_entropy_with_logits(self.decode_logits(z), x, reduction="sum")
+        kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        return (bce + kld) / x.shape[0]
+
+
+def build(arch):
+    if arch == "conv":
+        return Conv()
+    if arch == "vae":
+        return VAE()
+    hidden, latent, act = ARCHS[arch]
+    return AE(hidden, latent, act)
+
+
 def find_data(explicit):
     if explicit:
         return explicit
@@ -141,7 +210,7 @@ def blas_libs():
 
 def main():
     p = argparse.ArgumentParser(description="PyTorch reference for aegraph's autoencoders on MNIST")
-    p.add_argument("arch", choices=sorted(ARCHS))
+    p.add_argument("arch", choices=sorted(list(ARCHS) + ["conv", "vae"]))
     p.add_argument("--epochs", type=int, default=2)
     p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     p.add_argument("--data", default="", help="folder with the MNIST IDX files (default: GoMNIST's)")
@@ -164,8 +233,7 @@ def main():
     if steps < 1:
         sys.exit(f"torch_ref: {n} training images, fewer than a batch of {a.batch}")
 
-    hidden, latent, act = ARCHS[a.arch]
-    model = AE(hidden, latent, act)
+    model = build(a.arch)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     print(json.dumps({"info": "torch_ref", "arch": a.arch, "torch": torch.__version__,
                       "threads": torch.get_num_threads(),
@@ -181,7 +249,7 @@ def main():
         for s in range(steps):
             xb = xtr[perm[s * a.batch:(s + 1) * a.batch]]
             opt.zero_grad(set_to_none=True)
-            loss = F.mse_loss(model(xb), xb)
+            loss = model.loss(xb) if hasattr(model, "loss") else F.mse_loss(model(xb), xb)
             loss.backward()
             opt.step()
             total += loss.detach()  # no .item(): no sync point per step
