@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -32,19 +31,5 @@ func uniform(rng *rand.Rand, a float64, dst []float64) {
 // weights, TorchBias biases) instead of Glorot-uniform weights and zero
 // biases: for nets compared with a PyTorch reference that uses it.
 func (b *Builder) DenseTorch(name string, x *G.Node, out int, act Activation) *G.Node {
-	if !b.ok(x) {
-		return nil
-	}
-	if x.Dims() != 2 {
-		b.Fail(fmt.Errorf("input shape %v, want (batch, features)", x.Shape()), "dense "+name)
-		return nil
-	}
-	in := x.Shape()[1]
-	w := b.Param(name+".w", TorchUniform, in, out)
-	bias := b.Param(name+".b", TorchBias(in), 1, out)
-	xw := b.matMul(x, w)
-	if !b.ok(xw, bias) {
-		return nil
-	}
-	return b.Activate(act, b.biasAdd(xw, bias))
+	return b.dense(name, x, out, act, TorchUniform, TorchBias)
 }

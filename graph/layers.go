@@ -46,6 +46,11 @@ func (b *Builder) Activate(act Activation, a *G.Node) *G.Node {
 // (Glorot-uniform initialised) and b of shape (1, out) (zeros), stored as
 // name+".w" and name+".b". x is (batch, in); y is (batch, out).
 func (b *Builder) Dense(name string, x *G.Node, out int, act Activation) *G.Node {
+	return b.dense(name, x, out, act, GlorotUniform, func(int) Init { return Zeros })
+}
+
+// dense is Dense with the given initialisers; biasInit gets the fan-in.
+func (b *Builder) dense(name string, x *G.Node, out int, act Activation, wInit Init, biasInit func(in int) Init) *G.Node {
 	if !b.ok(x) {
 		return nil
 	}
@@ -54,8 +59,8 @@ func (b *Builder) Dense(name string, x *G.Node, out int, act Activation) *G.Node
 		return nil
 	}
 	in := x.Shape()[1]
-	w := b.Param(name+".w", GlorotUniform, in, out)
-	bias := b.Param(name+".b", Zeros, 1, out)
+	w := b.Param(name+".w", wInit, in, out)
+	bias := b.Param(name+".b", biasInit(in), 1, out)
 	xw := b.matMul(x, w)
 	if !b.ok(xw, bias) {
 		return nil
