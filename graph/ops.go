@@ -59,6 +59,15 @@ func (op *fused) output(dt tensor.Dtype, shape ...int) *tensor.Dense {
 	return op.out
 }
 
+// sameShape is the InferShape of an op whose output has its first input's shape.
+func sameShape(op string, in G.DimSizer) (tensor.Shape, error) {
+	s, ok := in.(tensor.Shape)
+	if !ok {
+		return nil, fmt.Errorf("%s: input shape %v", op, in)
+	}
+	return s.Clone(), nil
+}
+
 func matrixType() hm.Type { return G.TensorType{Dims: 2, Of: hm.TypeVariable('a')} }
 
 // dense returns v as a dense tensor of the given number of dimensions (any
@@ -208,11 +217,7 @@ func (*actOp) Type() hm.Type {
 	return hm.NewFnType(a, a)
 }
 func (*actOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, ok := in[0].(tensor.Shape)
-	if !ok {
-		return nil, fmt.Errorf("activation: input shape %v", in[0])
-	}
-	return s.Clone(), nil
+	return sameShape("activation", in[0])
 }
 func (op *actOp) Do(in ...G.Value) (G.Value, error) {
 	a, err := dense(op.name, in[0], -1)
@@ -242,11 +247,7 @@ func (*actBackOp) Type() hm.Type {
 	return hm.NewFnType(a, a, a)
 }
 func (*actBackOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, ok := in[0].(tensor.Shape)
-	if !ok {
-		return nil, fmt.Errorf("activation gradient: input shape %v", in[0])
-	}
-	return s.Clone(), nil
+	return sameShape("activation gradient", in[0])
 }
 
 // Do computes ∂a from the activation's output y and the gradient g of y:
@@ -354,11 +355,7 @@ func (op *meanLossBackOp) Type() hm.Type {
 	return hm.NewFnType(m, m, a, m)
 }
 func (*meanLossBackOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, ok := in[0].(tensor.Shape)
-	if !ok {
-		return nil, fmt.Errorf("loss gradient: input shape %v", in[0])
-	}
-	return s.Clone(), nil
+	return sameShape("loss gradient", in[0])
 }
 
 // Do computes ∂y = 2(y − x)/N · g for the squared error and (σ(y) − x)/N · g
