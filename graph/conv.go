@@ -2,8 +2,6 @@ package graph
 
 import (
 	"fmt"
-	"hash"
-	"hash/fnv"
 	"runtime"
 	"sync"
 
@@ -49,7 +47,7 @@ func (b *Builder) Conv2D(name string, x *G.Node, out, kernel, pad int, act Activ
 	}
 	// A custom op: Gorgonia's BroadcastAdd repeats the bias into a full
 	// (batch, out, H', W') tensor first.
-	a := b.Must(G.ApplyOp(channelBiasOp{op4{"ChannelBias"}}, y, bias))
+	a := b.Must(G.ApplyOp(&channelBiasOp{fused{name: "ChannelBias"}}, y, bias))
 	return b.Activate(act, a)
 }
 
@@ -78,42 +76,14 @@ func (b *Builder) Upsample2(x *G.Node) *G.Node {
 		b.Fail(fmt.Errorf("input shape %v, want (batch, channels, height, width)", x.Shape()), "upsample")
 		return nil
 	}
-	return b.Must(G.ApplyOp(upsample2Op{op4{"Upsample2"}}, x))
+	return b.Must(G.ApplyOp(&upsample2Op{fused{name: "Upsample2"}}, x))
 }
 
 // float is the element type of a graph.
 type float interface{ float32 | float64 }
 
-// op4 holds what the ops below share: one 4-D output, computed by value.
-type op4 struct{ name string }
-
-func (op op4) ReturnsPtr() bool      { return false }
-func (op op4) CallsExtern() bool     { return false }
-func (op op4) OverwritesInput() int  { return -1 }
-func (op op4) String() string        { return op.name }
-func (op op4) WriteHash(h hash.Hash) { fmt.Fprint(h, op.name) }
-func (op op4) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
-
-// dense4 returns v as a 4-D dense tensor.
-func dense4(op string, v G.Value) (*tensor.Dense, error) {
-	t, ok := v.(*tensor.Dense)
-	if !ok || t.Dims() != 4 {
-		return nil, fmt.Errorf("%s: input %v, want a 4-D dense tensor", op, v.Shape())
-	}
-	return t, nil
-}
-
-// like returns a new tensor of t's dtype and the given shape.
-func like(t *tensor.Dense, shape ...int) *tensor.Dense {
-	return tensor.New(tensor.Of(t.Dtype()), tensor.WithShape(shape...))
-}
-
 // upsample2Op is y = nearest 2× upsampling of x, (N, C, H, W) → (N, C, 2H, 2W).
-type upsample2Op struct{ op4 }
+type upsample2Op struct{ fused }
 
 func (upsample2Op) Arity() int { return 1 }
 func (upsample2Op) Type() hm.Type {
@@ -127,13 +97,13 @@ func (upsample2Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	}
 	return tensor.Shape{s[0], s[1], 2 * s[2], 2 * s[3]}, nil
 }
-func (op upsample2Op) Do(in ...G.Value) (G.Value, error) {
-	x, err := dense4("Upsample2", in[0])
+func (op *upsample2Op) Do(in ...G.Value) (G.Value, error) {
+	x, err := dense("Upsample2", in[0], 4)
 	if err != nil {
 		return nil, err
 	}
 	s := x.Shape()
-	y := like(x, s[0], s[1], 2*s[2], 2*s[3])
+	y := op.zeros(x.Dtype(), s[0], s[1], 2*s[2], 2*s[3])
 	switch d := x.Data().(type) {
 	case []float32:
 		upsample2(y.Data().([]float32), d, s[0]*s[1]*s[2], s[3])
@@ -146,10 +116,9 @@ func (op upsample2Op) Do(in ...G.Value) (G.Value, error) {
 }
 func (upsample2Op) DiffWRT(int) []bool { return []bool{true} }
 func (upsample2Op) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	g, err := G.ApplyOp(sumPool2Op{op4{"SumPool2"}}, grad)
+	g, err := G.ApplyOp(&sumPool2Op{fused{name: "SumPool2"}}, grad)
 	return G.Nodes{g}, err
 }
-func (op upsample2Op) CallsExtern() bool { return false }
 
 // upsample2 writes the rows×w rows of x, each twice and with every value
 // twice, into y (rows·2, 2w).
@@ -166,7 +135,7 @@ func upsample2[T float](y, x []T, rows, w int) {
 
 // sumPool2Op is the gradient of upsample2Op: the sums of 2×2 blocks,
 // (N, C, 2H, 2W) → (N, C, H, W).
-type sumPool2Op struct{ op4 }
+type sumPool2Op struct{ fused }
 
 func (sumPool2Op) Arity() int { return 1 }
 func (sumPool2Op) Type() hm.Type {
@@ -180,13 +149,13 @@ func (sumPool2Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	}
 	return tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}, nil
 }
-func (op sumPool2Op) Do(in ...G.Value) (G.Value, error) {
-	g, err := dense4("SumPool2", in[0])
+func (op *sumPool2Op) Do(in ...G.Value) (G.Value, error) {
+	g, err := dense("SumPool2", in[0], 4)
 	if err != nil {
 		return nil, err
 	}
 	s := g.Shape()
-	x := like(g, s[0], s[1], s[2]/2, s[3]/2)
+	x := op.zeros(g.Dtype(), s[0], s[1], s[2]/2, s[3]/2)
 	switch d := g.Data().(type) {
 	case []float32:
 		sumPool2(x.Data().([]float32), d, s[0]*s[1]*s[2]/2, s[3]/2)
@@ -197,7 +166,6 @@ func (op sumPool2Op) Do(in ...G.Value) (G.Value, error) {
 	}
 	return x, nil
 }
-func (op sumPool2Op) CallsExtern() bool { return false }
 
 // sumPool2 writes into x (rows, w) the sums of the 2×2 blocks of g (2·rows, 2w).
 func sumPool2[T float](x, g []T, rows, w int) {
@@ -212,7 +180,7 @@ func sumPool2[T float](x, g []T, rows, w int) {
 
 // channelBiasOp is y = x + b with x (N, C, H, W) and b (1, C, 1, 1): one bias
 // per channel.
-type channelBiasOp struct{ op4 }
+type channelBiasOp struct{ fused }
 
 func (channelBiasOp) Arity() int { return 2 }
 func (channelBiasOp) Type() hm.Type {
@@ -227,17 +195,17 @@ func (channelBiasOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	}
 	return s.Clone(), nil
 }
-func (op channelBiasOp) Do(in ...G.Value) (G.Value, error) {
-	x, err := dense4("ChannelBias", in[0])
+func (op *channelBiasOp) Do(in ...G.Value) (G.Value, error) {
+	x, err := dense("ChannelBias", in[0], 4)
 	if err != nil {
 		return nil, err
 	}
-	bias, err := dense4("ChannelBias", in[1])
+	bias, err := dense("ChannelBias", in[1], 4)
 	if err != nil {
 		return nil, err
 	}
 	s := x.Shape()
-	y := like(x, s...)
+	y := op.zeros(x.Dtype(), s...)
 	switch d := x.Data().(type) {
 	case []float32:
 		addChannelBias(y.Data().([]float32), d, bias.Data().([]float32), s[0], s[1], s[2]*s[3])
@@ -250,10 +218,9 @@ func (op channelBiasOp) Do(in ...G.Value) (G.Value, error) {
 }
 func (channelBiasOp) DiffWRT(int) []bool { return []bool{true, true} }
 func (channelBiasOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	gb, err := G.ApplyOp(channelSumOp{op4{"ChannelSum"}}, grad)
+	gb, err := G.ApplyOp(&channelSumOp{fused{name: "ChannelSum"}}, grad)
 	return G.Nodes{grad, gb}, err
 }
-func (op channelBiasOp) CallsExtern() bool { return false }
 
 func addChannelBias[T float](y, x, bias []T, n, c, hw int) {
 	for i := range n * c {
@@ -267,7 +234,7 @@ func addChannelBias[T float](y, x, bias []T, n, c, hw int) {
 
 // channelSumOp is the gradient of channelBiasOp with respect to the bias:
 // g (N, C, H, W) summed over N, H and W into (1, C, 1, 1).
-type channelSumOp struct{ op4 }
+type channelSumOp struct{ fused }
 
 func (channelSumOp) Arity() int { return 1 }
 func (channelSumOp) Type() hm.Type {
@@ -281,13 +248,13 @@ func (channelSumOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	}
 	return tensor.Shape{1, s[1], 1, 1}, nil
 }
-func (op channelSumOp) Do(in ...G.Value) (G.Value, error) {
-	g, err := dense4("ChannelSum", in[0])
+func (op *channelSumOp) Do(in ...G.Value) (G.Value, error) {
+	g, err := dense("ChannelSum", in[0], 4)
 	if err != nil {
 		return nil, err
 	}
 	s := g.Shape()
-	out := like(g, 1, s[1], 1, 1)
+	out := op.zeros(g.Dtype(), 1, s[1], 1, 1)
 	switch d := g.Data().(type) {
 	case []float32:
 		sumChannels(out.Data().([]float32), d, s[0], s[1], s[2]*s[3])
@@ -298,7 +265,6 @@ func (op channelSumOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	return out, nil
 }
-func (op channelSumOp) CallsExtern() bool { return false }
 
 func sumChannels[T float](out, g []T, n, c, hw int) {
 	for i := range n * c {
@@ -316,12 +282,12 @@ func sumChannels[T float](out, g []T, n, c, hw int) {
 // unrolls each image into a (C·k·k, H'·W') matrix with row copies, multiplies
 // by the BLAS installed in Gorgonia, and splits the batch across cores.
 type conv2dOp struct {
-	op4
+	fused
 	k, pad int
 }
 
-func newConv2dOp(name string, k, pad int) conv2dOp {
-	return conv2dOp{op4{fmt.Sprintf("%s(k=%d,pad=%d)", name, k, pad)}, k, pad}
+func newConv2dOp(name string, k, pad int) *conv2dOp {
+	return &conv2dOp{fused{name: fmt.Sprintf("%s(k=%d,pad=%d)", name, k, pad)}, k, pad}
 }
 
 func (conv2dOp) Arity() int { return 2 }
@@ -341,13 +307,13 @@ func (op conv2dOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	}
 	return tensor.Shape{g.n, g.o, g.oh, g.ow}, nil
 }
-func (op conv2dOp) Do(in ...G.Value) (G.Value, error) {
-	x, w, err := dense4s("Conv2D", in[0], in[1])
+func (op *conv2dOp) Do(in ...G.Value) (G.Value, error) {
+	x, w, err := densePair("Conv2D", in[0], in[1], 4)
 	if err != nil {
 		return nil, err
 	}
 	g := newGeom(x.Shape(), w.Shape(), op.pad)
-	y := like(x, g.n, g.o, g.oh, g.ow)
+	y := op.zeros(x.Dtype(), g.n, g.o, g.oh, g.ow)
 	switch xs := x.Data().(type) {
 	case []float32:
 		convForward(g, y.Data().([]float32), xs, w.Data().([]float32), gemm32)
@@ -360,19 +326,19 @@ func (op conv2dOp) Do(in ...G.Value) (G.Value, error) {
 }
 func (conv2dOp) DiffWRT(int) []bool { return []bool{true, true} }
 func (op conv2dOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(convGradOp{op4{op.name + "GradInput"}, op, false}, in[0], in[1], grad)
+	dx, err := G.ApplyOp(&convGradOp{fused{name: op.name + "GradInput"}, op.pad, false}, in[0], in[1], grad)
 	if err != nil {
 		return nil, err
 	}
-	dw, err := G.ApplyOp(convGradOp{op4{op.name + "GradFilter"}, op, true}, in[0], in[1], grad)
+	dw, err := G.ApplyOp(&convGradOp{fused{name: op.name + "GradFilter"}, op.pad, true}, in[0], in[1], grad)
 	return G.Nodes{dx, dw}, err
 }
 
 // convGradOp is the gradient of conv2dOp with respect to its input x or (if
 // filter) its kernel w, from (x, w, ∂y).
 type convGradOp struct {
-	op4
-	conv   conv2dOp
+	fused
+	pad    int // the convolution's padding
 	filter bool
 }
 
@@ -392,24 +358,24 @@ func (op convGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	}
 	return s.Clone(), nil
 }
-func (op convGradOp) Do(in ...G.Value) (G.Value, error) {
-	x, w, err := dense4s(op.name, in[0], in[1])
+func (op *convGradOp) Do(in ...G.Value) (G.Value, error) {
+	x, w, err := densePair(op.name, in[0], in[1], 4)
 	if err != nil {
 		return nil, err
 	}
-	dy, err := dense4(op.name, in[2])
+	dy, err := dense(op.name, in[2], 4)
 	if err != nil {
 		return nil, err
 	}
-	g := newGeom(x.Shape(), w.Shape(), op.conv.pad)
+	g := newGeom(x.Shape(), w.Shape(), op.pad)
 	if !dy.Shape().Eq(tensor.Shape{g.n, g.o, g.oh, g.ow}) {
 		return nil, fmt.Errorf("%s: gradient shape %v, want %v", op.name, dy.Shape(), tensor.Shape{g.n, g.o, g.oh, g.ow})
 	}
 	var out *tensor.Dense
 	if op.filter {
-		out = like(w, w.Shape()...)
+		out = op.zeros(w.Dtype(), w.Shape()...)
 	} else {
-		out = like(x, x.Shape()...)
+		out = op.zeros(x.Dtype(), x.Shape()...)
 	}
 	switch xs := x.Data().(type) {
 	case []float32:
@@ -420,15 +386,6 @@ func (op convGradOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("%s: dtype %v, want float32 or float64", op.name, x.Dtype())
 	}
 	return out, nil
-}
-
-func dense4s(op string, a, b G.Value) (*tensor.Dense, *tensor.Dense, error) {
-	x, err := dense4(op, a)
-	if err != nil {
-		return nil, nil, err
-	}
-	w, err := dense4(op, b)
-	return x, w, err
 }
 
 // geom is a convolution's sizes: n images of c×h×w, o kernels of c×k×k,

@@ -68,6 +68,25 @@ func sameShape(op string, in G.DimSizer) (tensor.Shape, error) {
 	return s.Clone(), nil
 }
 
+// densePair returns a and b as dense tensors of dims dimensions (any when
+// dims < 0).
+func densePair(op string, a, b G.Value, dims int) (*tensor.Dense, *tensor.Dense, error) {
+	x, err := dense(op, a, dims)
+	if err != nil {
+		return nil, nil, err
+	}
+	y, err := dense(op, b, dims)
+	return x, y, err
+}
+
+// zeros returns the kept output tensor filled with zeros, as a new one would
+// be, for ops that accumulate into their output.
+func (op *fused) zeros(dt tensor.Dtype, shape ...int) *tensor.Dense {
+	t := op.output(dt, shape...)
+	t.Zero()
+	return t
+}
+
 func matrixType() hm.Type { return G.TensorType{Dims: 2, Of: hm.TypeVariable('a')} }
 
 // dense returns v as a dense tensor of the given number of dimensions (any
@@ -102,11 +121,7 @@ func (*biasAddOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return s.Clone(), nil
 }
 func (op *biasAddOp) Do(in ...G.Value) (G.Value, error) {
-	x, err := dense(op.name, in[0], 2)
-	if err != nil {
-		return nil, err
-	}
-	b, err := dense(op.name, in[1], 2)
+	x, b, err := densePair(op.name, in[0], in[1], 2)
 	if err != nil {
 		return nil, err
 	}
@@ -253,11 +268,7 @@ func (*actBackOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 // Do computes ∂a from the activation's output y and the gradient g of y:
 // g·[y > 0] for ReLU, g·y·(1 − y) for the sigmoid.
 func (op *actBackOp) Do(in ...G.Value) (G.Value, error) {
-	y, err := dense(op.name, in[0], -1)
-	if err != nil {
-		return nil, err
-	}
-	g, err := dense(op.name, in[1], -1)
+	y, g, err := densePair(op.name, in[0], in[1], -1)
 	if err != nil {
 		return nil, err
 	}
@@ -321,11 +332,7 @@ func (op *meanLossOp) Type() hm.Type {
 }
 func (*meanLossOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return tensor.ScalarShape(), nil }
 func (op *meanLossOp) Do(in ...G.Value) (G.Value, error) {
-	x, err := dense(op.name, in[0], op.dims)
-	if err != nil {
-		return nil, err
-	}
-	y, err := dense(op.name, in[1], op.dims)
+	x, y, err := densePair(op.name, in[0], in[1], op.dims)
 	if err != nil {
 		return nil, err
 	}
@@ -361,11 +368,7 @@ func (*meanLossBackOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 // Do computes ∂y = 2(y − x)/N · g for the squared error and (σ(y) − x)/N · g
 // for the cross-entropy, g being the gradient of the (scalar) loss.
 func (op *meanLossBackOp) Do(in ...G.Value) (G.Value, error) {
-	x, err := dense(op.name, in[0], op.dims)
-	if err != nil {
-		return nil, err
-	}
-	y, err := dense(op.name, in[1], op.dims)
+	x, y, err := densePair(op.name, in[0], in[1], op.dims)
 	if err != nil {
 		return nil, err
 	}
@@ -455,11 +458,7 @@ func (op *matMulOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 }
 
 func (op *matMulOp) Do(in ...G.Value) (G.Value, error) {
-	a, err := dense(op.name, in[0], 2)
-	if err != nil {
-		return nil, err
-	}
-	b, err := dense(op.name, in[1], 2)
+	a, b, err := densePair(op.name, in[0], in[1], 2)
 	if err != nil {
 		return nil, err
 	}
