@@ -162,6 +162,20 @@ type Eval struct {
 // Evaluate measures the model on every image of data, in batches of up to
 // batch images (the last partial batch included).
 func (m *Model) Evaluate(data *datasets.Set, batch int) (Eval, error) {
+	recon := make([]float32, batch*m.Dim)
+	return m.evaluate(data, batch, func(xb []float32, k int) (float64, []float32, error) {
+		inf, err := m.graph("eval", k)
+		if err != nil {
+			return 0, nil, err
+		}
+		cost, err := inf.run(xb, nil, recon[:k*m.Dim])
+		return cost, recon[:k*m.Dim], err
+	})
+}
+
+// evaluate feeds data through run in batches of up to batch images and
+// averages run's loss and the squared error of the reconstructions it returns.
+func (m *Model) evaluate(data *datasets.Set, batch int, run func(xb []float32, k int) (cost float64, recon []float32, err error)) (Eval, error) {
 	n := data.Len()
 	if n == 0 {
 		return Eval{}, fmt.Errorf("evaluate: no images")
@@ -170,28 +184,22 @@ func (m *Model) Evaluate(data *datasets.Set, batch int) (Eval, error) {
 		return Eval{}, fmt.Errorf("evaluate: images have %d pixels, the model takes %d", data.Dim(), m.Dim)
 	}
 	x := make([]float32, batch*m.Dim)
-	recon := make([]float32, batch*m.Dim)
 	idx := make([]int, batch)
 	var lossSum, seSum float64
 	for lo := 0; lo < n; lo += batch {
-		hi := min(n, lo+batch)
-		k := hi - lo
-		inf, err := m.graph("eval", k)
-		if err != nil {
-			return Eval{}, err
-		}
+		k := min(n, lo+batch) - lo
 		for i := range k {
 			idx[i] = lo + i
 		}
-		xb, rb := x[:k*m.Dim], recon[:k*m.Dim]
+		xb := x[:k*m.Dim]
 		data.Batch(xb, idx[:k])
-		cost, err := inf.run(xb, nil, rb)
+		cost, recon, err := run(xb, k)
 		if err != nil {
 			return Eval{}, fmt.Errorf("evaluate: %w", err)
 		}
 		lossSum += float64(k) * cost
 		for i, v := range xb {
-			d := float64(v - rb[i])
+			d := float64(v - recon[i])
 			seSum += d * d
 		}
 	}

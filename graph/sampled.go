@@ -16,45 +16,24 @@ import (
 // estimate of −ELBO per image that PyTorch's VAE example reports as its test
 // loss, and MSE that of reconstructions from a sampled z; Evaluate uses z = μ.
 func (m *Model) EvaluateSampled(data *datasets.Set, batch int, seed uint64) (Eval, error) {
-	n := data.Len()
-	if n == 0 {
-		return Eval{}, fmt.Errorf("evaluate: no images")
-	}
-	if data.Dim() != m.Dim {
-		return Eval{}, fmt.Errorf("evaluate: images have %d pixels, the model takes %d", data.Dim(), m.Dim)
-	}
 	rng := rand.New(rand.NewPCG(seed, 0x6576616c))
 	graphs := map[int]*sampledGraph{}
-	x := make([]float32, batch*m.Dim)
-	idx := make([]int, batch)
-	var lossSum, seSum float64
-	for lo := 0; lo < n; lo += batch {
-		k := min(n, lo+batch) - lo
+	defer func() {
+		for _, g := range graphs {
+			g.vm.Close()
+		}
+	}()
+	return m.evaluate(data, batch, func(xb []float32, k int) (float64, []float32, error) {
 		g, ok := graphs[k]
 		if !ok {
 			var err error
 			if g, err = m.sampledGraph(k); err != nil {
-				return Eval{}, err
+				return 0, nil, err
 			}
-			defer g.vm.Close()
 			graphs[k] = g
 		}
-		for i := range k {
-			idx[i] = lo + i
-		}
-		xb := x[:k*m.Dim]
-		data.Batch(xb, idx[:k])
-		cost, recon, err := g.run(xb, rng)
-		if err != nil {
-			return Eval{}, fmt.Errorf("evaluate: %w", err)
-		}
-		lossSum += float64(k) * cost
-		for i, v := range xb {
-			d := float64(v - recon[i])
-			seSum += d * d
-		}
-	}
-	return Eval{Loss: lossSum / float64(n), MSE: seSum / float64(n*m.Dim)}, nil
+		return g.run(xb, rng)
+	})
 }
 
 type sampledGraph struct {
