@@ -22,18 +22,20 @@ const (
 // Accelerated names the instruction set of the kernel in use ("" for plain Go).
 var Accelerated string
 
-// kernel computes the mr×nr tile c (row stride ldc) = a (k×mr, packed) ·
-// b (k×nr, packed), added to c's values when add is set.
+// kernel computes the mr×nr tile c (row stride ldc) = A·B over k steps, added
+// to c's values when add is set. A's value (i, p) is a[i·ai + p·ap]; B's row p
+// is the nr values from b[p·bp]. Packed panels have (ai, ap, bp) = (1, mr,
+// nr); operands read in place have their own strides.
 var kernel = kernelGo
 
-func kernelGo(k int, a, b, c []float32, ldc int, add bool) {
+func kernelGo(k int, a []float32, ai, ap int, b []float32, bp int, c []float32, ldc int, add bool) {
 	var acc [mr * nr]float32
 	for p := range k {
-		ap := a[p*mr : p*mr+mr]
-		bp := b[p*nr : p*nr+nr]
-		for i, av := range ap {
+		bRow := b[p*bp : p*bp+nr]
+		for i := range mr {
+			av := a[i*ai+p*ap]
 			row := acc[i*nr : i*nr+nr]
-			for j, bv := range bp {
+			for j, bv := range bRow {
 				row[j] += av * bv
 			}
 		}
@@ -53,6 +55,12 @@ func kernelGo(k int, a, b, c []float32, ldc int, add bool) {
 // Gemm computes C = α·op(A)·op(B) + β·C with op(A) m×k, op(B) k×n and C m×n,
 // all row-major with leading dimensions lda, ldb, ldc; op(X) is Xᵀ when
 // the flag is set. As in BLAS, C is not read when β = 0.
+//
+// The kernel reads A, and B when it is not transposed, in place; only Bᵀ and
+// the panels at the edges (fewer than mr rows or nr columns) are packed, by
+// each worker for the tiles it computes. So a call is one hand-off to the
+// workers, whatever k is. Each tile sums k in blocks of at most kc, in order,
+// so the result does not depend on the number of workers.
 func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
@@ -63,79 +71,102 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	}
 	j := jobs.Get().(*job)
 	defer jobs.Put(j)
-	*j = job{transA: transA, transB: transB, m: m, n: n, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	*j = job{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
 	j.mPanels = (m + mr - 1) / mr
 	j.nPanels = (n + nr - 1) / nr
 	blocks := (k + kc - 1) / kc
-	depth := (k + blocks - 1) / blocks
-	bufA := getBuf(j.mPanels * mr * depth)
-	bufB := getBuf(j.nPanels * nr * depth)
-	defer putBuf(bufA)
-	defer putBuf(bufB)
-	j.bufA, j.bufB = *bufA, *bufB
-	j.workers = min(par.Workers(), j.mPanels*j.nPanels)
+	j.depth = (k + blocks - 1) / blocks
+	workers := min(par.Workers(), j.mPanels*j.nPanels)
 	if 2*m*n*k < 1<<18 {
-		j.workers = 1 // too small to be worth sharing
+		workers = 1 // too small to be worth sharing
 	}
-	for p0 := 0; p0 < k; p0 += depth {
-		j.p0, j.d = p0, min(depth, k-p0)
-		j.beta = beta
-		if p0 > 0 {
-			j.beta = 1
-		}
-		j.phase = packPhase
-		par.Do(j, j.workers)
-		j.phase = computePhase
-		par.Do(j, j.workers)
-	}
+	par.Do(j, workers)
 }
 
-// job is one Gemm call's shared state; workers run its phases on their share.
+// job is one Gemm call's shared, read-only state.
 type job struct {
 	transA, transB   bool
-	m, n, p0, d      int
+	m, n, k, depth   int
 	alpha, beta      float32
 	a, b, c          []float32
 	lda, ldb, ldc    int
-	bufA, bufB       []float32
 	mPanels, nPanels int
-	workers          int
-	phase            int
 }
-
-const (
-	packPhase = iota
-	computePhase
-)
 
 var jobs = sync.Pool{New: func() any { return new(job) }}
 
-// Run does worker w's share of the current phase: every workers-th panel
-// to pack, or every workers-th tile to compute.
-func (j *job) Run(w, _ int) {
-	d := j.d
-	if j.phase == packPhase {
-		for ip := w; ip < j.mPanels; ip += j.workers {
-			packA(j.bufA[ip*mr*d:(ip+1)*mr*d], j.transA, j.a, j.lda, j.m, ip*mr, j.p0, d)
+// worker is one worker's scratch: the packed panels it is using and an edge tile.
+type worker struct {
+	panelA, panelB []float32
+	tile           [mr * nr]float32
+}
+
+var workerPool = sync.Pool{New: func() any { return new(worker) }}
+
+// Run computes worker w's tiles: a contiguous run of the tiles taken column
+// of tiles by column of tiles, so that a packed B panel serves a whole column.
+// Blocks of k are the outer loop (the B panel's block stays in L1 across the
+// column); within a tile they are summed in order, as a single worker would.
+func (j *job) Run(w, workers int) {
+	s := workerPool.Get().(*worker)
+	defer workerPool.Put(s)
+	tiles := j.mPanels * j.nPanels
+	first, last := w*tiles/workers, (w+1)*tiles/workers
+	for p0 := 0; p0 < j.k; p0 += j.depth {
+		d := min(j.depth, j.k-p0)
+		beta := j.beta
+		if p0 > 0 {
+			beta = 1
 		}
-		for jp := w; jp < j.nPanels; jp += j.workers {
-			packB(j.bufB[jp*nr*d:(jp+1)*nr*d], j.transB, j.b, j.ldb, j.n, jp*nr, j.p0, d)
+		packedB, packedA := -1, false
+		for t := first; t < last; t++ {
+			jp, ip := t/j.mPanels, t%j.mPanels
+			i0, j0 := ip*mr, jp*nr
+			rows, cols := min(mr, j.m-i0), min(nr, j.n-j0)
+
+			var a []float32
+			var ai, ap int
+			switch {
+			case rows < mr:
+				if !packedA {
+					s.panelA = grow(s.panelA, mr*d)
+					packA(s.panelA, j.transA, j.a, j.lda, j.m, i0, p0, d)
+					packedA = true
+				}
+				a, ai, ap = s.panelA, 1, mr
+			case j.transA: // op(A)[i, p] = a[p*lda + i]
+				a, ai, ap = j.a[p0*j.lda+i0:], 1, j.lda
+			default:
+				a, ai, ap = j.a[i0*j.lda+p0:], j.lda, 1
+			}
+			var b []float32
+			var bp int
+			if cols < nr || j.transB {
+				if packedB != jp {
+					s.panelB = grow(s.panelB, nr*d)
+					packB(s.panelB, j.transB, j.b, j.ldb, j.n, j0, p0, d)
+					packedB = jp
+				}
+				b, bp = s.panelB, nr
+			} else {
+				b, bp = j.b[p0*j.ldb+j0:], j.ldb
+			}
+
+			if rows == mr && cols == nr && j.alpha == 1 && (beta == 0 || beta == 1) {
+				kernel(d, a, ai, ap, b, bp, j.c[i0*j.ldc+j0:], j.ldc, beta == 1)
+				continue
+			}
+			kernel(d, a, ai, ap, b, bp, s.tile[:], nr, false)
+			store(j.c, j.ldc, i0, j0, rows, cols, j.alpha, beta, &s.tile)
 		}
-		return
 	}
-	tile := tilePool.Get().(*[mr * nr]float32)
-	defer tilePool.Put(tile)
-	for t := w; t < j.mPanels*j.nPanels; t += j.workers {
-		ip, jp := t/j.nPanels, t%j.nPanels
-		ap, bp := j.bufA[ip*mr*d:(ip+1)*mr*d], j.bufB[jp*nr*d:(jp+1)*nr*d]
-		rows, cols := min(mr, j.m-ip*mr), min(nr, j.n-jp*nr)
-		if rows == mr && cols == nr && j.alpha == 1 && (j.beta == 0 || j.beta == 1) {
-			kernel(d, ap, bp, j.c[ip*mr*j.ldc+jp*nr:], j.ldc, j.beta == 1)
-			continue
-		}
-		kernel(d, ap, bp, tile[:], nr, false)
-		store(j.c, j.ldc, ip*mr, jp*nr, rows, cols, j.alpha, j.beta, tile)
+}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
 	}
+	return s[:n]
 }
 
 // store writes C[i0:i0+rows, j0:j0+cols] = α·tile + β·C.
@@ -217,18 +248,3 @@ func packB(panel []float32, trans bool, b []float32, ldb, n, j0, p0, d int) {
 	}
 }
 
-var pool = sync.Pool{New: func() any { return new([]float32) }}
-
-// tilePool holds the tiles that edge tiles are computed into.
-var tilePool = sync.Pool{New: func() any { return new([mr * nr]float32) }}
-
-func getBuf(n int) *[]float32 {
-	p := pool.Get().(*[]float32)
-	if cap(*p) < n {
-		*p = make([]float32, n)
-	}
-	*p = (*p)[:n]
-	return p
-}
-
-func putBuf(p *[]float32) { pool.Put(p) }
