@@ -247,4 +247,3 @@ func packB(panel []float32, trans bool, b []float32, ldb, n, j0, p0, d int) {
 		}
 	}
 }
-

@@ -18,7 +18,9 @@ func TestGemm(t *testing.T) {
 	if Accelerated != "" {
 		kernels[Accelerated] = kernel
 	}
-	defer func(k func(k int, a []float32, ai, ap int, b []float32, bp int, c []float32, ldc int, add bool)) { kernel = k }(kernel)
+	defer func(k func(k int, a []float32, ai, ap int, b []float32, bp int, c []float32, ldc int, add bool)) {
+		kernel = k
+	}(kernel)
 	for kname, kern := range kernels {
 		kernel = kern
 		for _, sh := range [][3]int{{1, 1, 1}, {12, 32, 1}, {13, 33, 7}, {5, 70, 300}, {128, 256, 784}, {784, 256, 128}, {100, 3, 513}, {37, 64, 256}} {
