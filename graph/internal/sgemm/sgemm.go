@@ -71,11 +71,7 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	}
 	j := jobs.Get().(*job)
 	defer jobs.Put(j)
-	*j = job{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
-	j.mPanels = (m + mr - 1) / mr
-	j.nPanels = (n + nr - 1) / nr
-	blocks := (k + kc - 1) / kc
-	j.depth = (k + blocks - 1) / blocks
+	j.init(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	workers := min(par.Workers(), j.mPanels*j.nPanels)
 	if 2*m*n*k < 1<<18 {
 		workers = 1 // too small to be worth sharing
@@ -91,6 +87,14 @@ type job struct {
 	a, b, c          []float32
 	lda, ldb, ldc    int
 	mPanels, nPanels int
+}
+
+func (j *job) init(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	*j = job{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	j.mPanels = (m + mr - 1) / mr
+	j.nPanels = (n + nr - 1) / nr
+	blocks := (k + kc - 1) / kc
+	j.depth = (k + blocks - 1) / blocks
 }
 
 var jobs = sync.Pool{New: func() any { return new(job) }}

@@ -92,3 +92,29 @@ func BenchmarkGemm(b *testing.B) {
 		})
 	}
 }
+
+// TestWorkersAgree: the result is bit for bit the same whether one worker or
+// several compute the tiles (each tile sums its k blocks in the same order).
+func TestWorkersAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tB := range []bool{false, true} {
+		m, n, k := 128, 100, 700
+		a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+		ldb := n
+		if tB {
+			ldb = k
+		}
+		shared := make([]float32, m*n)
+		Gemm(false, tB, m, n, k, 1, a, k, b, ldb, 0, shared, n)
+
+		one := make([]float32, m*n)
+		var j job
+		j.init(false, tB, m, n, k, 1, a, k, b, ldb, 0, one, n)
+		j.Run(0, 1)
+		for i := range one {
+			if one[i] != shared[i] {
+				t.Fatalf("tB=%v: C[%d]: one worker %v, shared %v", tB, i, one[i], shared[i])
+			}
+		}
+	}
+}
