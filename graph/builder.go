@@ -26,12 +26,14 @@ type Builder struct {
 	noise     []Noise
 	penalties []*G.Node
 	logits    map[*G.Node]*G.Node
+	consts    map[*G.Node]bool // nodes that depend on no parameter
 	err       error
 }
 
 // NewBuilder starts a new graph over params for batches of the given size.
 func NewBuilder(params *Params, batch int, training bool) *Builder {
-	return &Builder{Graph: G.NewGraph(), Params: params, Batch: batch, Training: training, logits: map[*G.Node]*G.Node{}}
+	return &Builder{Graph: G.NewGraph(), Params: params, Batch: batch, Training: training,
+		logits: map[*G.Node]*G.Node{}, consts: map[*G.Node]bool{}}
 }
 
 // Err returns the first error met while building, if any.
@@ -66,7 +68,30 @@ func (b *Builder) Input(name string, shape ...int) *G.Node {
 	if b.err != nil {
 		return nil
 	}
-	return G.NewTensor(b.Graph, b.Dtype(), len(shape), G.WithShape(shape...), G.WithName(name))
+	n := G.NewTensor(b.Graph, b.Dtype(), len(shape), G.WithShape(shape...), G.WithName(name))
+	b.consts[n] = true
+	return n
+}
+
+// needsGrad reports whether n may depend on a parameter, so that an op
+// taking n must compute ∂loss/∂n. Inputs, constants and what Builder
+// methods compute from them alone need none: the first layer's product
+// skips the gradient with respect to the data, the largest product of the
+// backward pass.
+func (b *Builder) needsGrad(n *G.Node) bool { return !b.consts[n] }
+
+// derived records that n depends on a parameter only if one of args does.
+func (b *Builder) derived(n *G.Node, args ...*G.Node) *G.Node {
+	if n == nil {
+		return nil
+	}
+	for _, a := range args {
+		if b.needsGrad(a) {
+			return n
+		}
+	}
+	b.consts[n] = true
+	return n
 }
 
 // Param returns the node of the named parameter, creating the parameter in
@@ -167,9 +192,9 @@ func (b *Builder) Scalar(v float64) *G.Node {
 		return nil
 	}
 	if b.Dtype() == tensor.Float32 {
-		return G.NewConstant(float32(v))
+		return b.derived(G.NewConstant(float32(v)))
 	}
-	return G.NewConstant(v)
+	return b.derived(G.NewConstant(v))
 }
 
 // Op1 applies a one-input Gorgonia operation such as G.Abs or G.Exp, skipping
@@ -178,7 +203,7 @@ func (b *Builder) Op1(f func(a *G.Node) (*G.Node, error), a *G.Node) *G.Node {
 	if !b.ok(a) {
 		return nil
 	}
-	return b.Must(f(a))
+	return b.derived(b.Must(f(a)), a)
 }
 
 // Op2 applies a two-input Gorgonia operation such as G.Add or G.HadamardProd,
@@ -187,7 +212,7 @@ func (b *Builder) Op2(f func(a, c *G.Node) (*G.Node, error), a, c *G.Node) *G.No
 	if !b.ok(a, c) {
 		return nil
 	}
-	return b.Must(f(a, c))
+	return b.derived(b.Must(f(a, c)), a, c)
 }
 
 // Mean is the mean of every element of a: a scalar node.

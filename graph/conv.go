@@ -19,7 +19,7 @@ func (b *Builder) Reshape(a *G.Node, shape ...int) *G.Node {
 	if !b.ok(a) {
 		return nil
 	}
-	return b.Must(G.Reshape(a, tensor.Shape(shape)))
+	return b.derived(b.Must(G.Reshape(a, tensor.Shape(shape))), a)
 }
 
 // Conv2D is the convolution y = act(W ⋆ x + b) with a kernel×kernel kernel W
@@ -41,7 +41,7 @@ func (b *Builder) Conv2D(name string, x *G.Node, out, kernel, pad int, act Activ
 	if !b.ok(w, bias) {
 		return nil
 	}
-	y := b.Must(G.ApplyOp(newConv2dOp("Conv2D", kernel, pad), x, w))
+	y := b.Must(G.ApplyOp(newConv2dOp("Conv2D", kernel, pad, b.needsGrad(x)), x, w))
 	if !b.ok(y) {
 		return nil
 	}
@@ -284,10 +284,11 @@ func sumChannels[T float](out, g []T, n, c, hw int) {
 type conv2dOp struct {
 	fused
 	k, pad int
+	gradX  bool // whether the gradient with respect to the input x is needed
 }
 
-func newConv2dOp(name string, k, pad int) *conv2dOp {
-	return &conv2dOp{fused{name: fmt.Sprintf("%s(k=%d,pad=%d)", name, k, pad)}, k, pad}
+func newConv2dOp(name string, k, pad int, gradX bool) *conv2dOp {
+	return &conv2dOp{fused{name: fmt.Sprintf("%s(k=%d,pad=%d)", name, k, pad)}, k, pad, gradX}
 }
 
 func (conv2dOp) Arity() int { return 2 }
@@ -324,11 +325,15 @@ func (op *conv2dOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	return y, nil
 }
-func (conv2dOp) DiffWRT(int) []bool { return []bool{true, true} }
+func (op conv2dOp) DiffWRT(int) []bool { return []bool{op.gradX, true} }
 func (op conv2dOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&convGradOp{fused{name: op.name + "GradInput"}, op.pad, false}, in[0], in[1], grad)
-	if err != nil {
-		return nil, err
+	var dx *G.Node
+	if op.gradX {
+		var err error
+		dx, err = G.ApplyOp(&convGradOp{fused{name: op.name + "GradInput"}, op.pad, false}, in[0], in[1], grad)
+		if err != nil {
+			return nil, err
+		}
 	}
 	dw, err := G.ApplyOp(&convGradOp{fused{name: op.name + "GradFilter"}, op.pad, true}, in[0], in[1], grad)
 	return G.Nodes{dx, dw}, err

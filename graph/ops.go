@@ -415,14 +415,17 @@ func scalarOf[T number](v G.Value) (T, bool) {
 type matMulOp struct {
 	fused
 	tA, tB bool
+	gradA  bool // whether the gradient with respect to A is needed
 }
 
 func (b *Builder) matMul(x, w *G.Node) *G.Node {
-	return b.Must(G.ApplyOp(newMatMul(false, false), x, w))
+	op := newMatMul(false, false)
+	op.gradA = b.needsGrad(x)
+	return b.Must(G.ApplyOp(op, x, w))
 }
 
 func newMatMul(tA, tB bool) *matMulOp {
-	return &matMulOp{fused{name: fmt.Sprintf("matMul(%v,%v)", tA, tB)}, tA, tB}
+	return &matMulOp{fused{name: fmt.Sprintf("matMul(%v,%v)", tA, tB)}, tA, tB, true}
 }
 
 func (*matMulOp) Arity() int    { return 2 }
@@ -481,17 +484,20 @@ func (op *matMulOp) Do(in ...G.Value) (G.Value, error) {
 	return c, nil
 }
 
-func (*matMulOp) DiffWRT(int) []bool { return []bool{true, true} }
+func (op *matMulOp) DiffWRT(int) []bool { return []bool{op.gradA, true} }
 
-// SymDiff: for C = A·B, ∂A = G·Bᵀ and ∂B = Aᵀ·G (transposed forms alike).
+// SymDiff: for C = A·B, ∂A = G·Bᵀ (unless A is data) and ∂B = Aᵀ·G.
 func (op *matMulOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	if op.tA || op.tB {
 		_, err := noSecondDerivative(op.name)
 		return nil, err
 	}
-	da, err := G.ApplyOp(newMatMul(false, true), grad, in[1])
-	if err != nil {
-		return nil, err
+	var da *G.Node
+	if op.gradA {
+		var err error
+		if da, err = G.ApplyOp(newMatMul(false, true), grad, in[1]); err != nil {
+			return nil, err
+		}
 	}
 	db, err := G.ApplyOp(newMatMul(true, false), in[0], grad)
 	return G.Nodes{da, db}, err

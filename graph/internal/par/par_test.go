@@ -32,3 +32,15 @@ func TestDo(t *testing.T) {
 		t.Errorf("Do allocates %v times a call", n)
 	}
 }
+
+type nop struct{}
+
+func (nop) Run(w, workers int) {}
+
+// BenchmarkDo measures one hand-off to the workers and back, with no work:
+// go test -run X -bench Do ./graph/internal/par
+func BenchmarkDo(b *testing.B) {
+	for range b.N {
+		Do(nop{}, Workers())
+	}
+}
