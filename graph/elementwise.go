@@ -22,6 +22,7 @@ type elemJob[T number] struct {
 	scale      T
 	sigm       func(T) T
 	parts      []float64
+	d, span    int // row length and rows (bias) or columns (colSum) a chunk
 }
 
 type pass int
@@ -31,6 +32,8 @@ const (
 	actBackPass
 	meanLossPass
 	meanLossBackPass
+	biasPass
+	colSumPass
 )
 
 func (j *elemJob[T]) do(n int) {
@@ -73,8 +76,39 @@ func (j *elemJob[T]) meanLossBack(bce bool, dy, x, y []T, g T, sigm func(T) T) {
 	j.do(len(x))
 }
 
+// biasAdd sets y = x + b with b added to every row of the (n, d) matrix x,
+// d = len(b); chunks are whole rows.
+func (j *elemJob[T]) biasAdd(y, x, b []T) {
+	d := len(b)
+	*j = elemJob[T]{pass: biasPass, y: y, x: x, a: b, d: d, span: max(1, elemChunk/d), parts: j.parts}
+	rows := len(x) / d
+	par.Do(j, (rows+j.span-1)/j.span)
+}
+
+// colSum sets y (1, d) to the sum of the rows of g (n, d), each column summed
+// in row order; chunks are runs of columns.
+func (j *elemJob[T]) colSum(y, g []T) {
+	d := len(y)
+	rows := len(g) / d
+	*j = elemJob[T]{pass: colSumPass, y: y, g: g, d: d, span: max(16, elemChunk/rows&^15), parts: j.parts}
+	par.Do(j, (d+j.span-1)/j.span)
+}
+
 // Run does the chunks w, w+workers, … of the pass.
 func (j *elemJob[T]) Run(w, workers int) {
+	switch j.pass {
+	case biasPass:
+		for r := w * j.span; r*j.d < len(j.x); r += workers * j.span {
+			lo, hi := r*j.d, min(len(j.x), (r+j.span)*j.d)
+			biasAdd(j.y[lo:hi], j.x[lo:hi], j.a)
+		}
+		return
+	case colSumPass:
+		for c := w * j.span; c < j.d; c += workers * j.span {
+			colSum(j.y[c:min(j.d, c+j.span)], j.g, j.d, c)
+		}
+		return
+	}
 	n := max(len(j.a), len(j.x))
 	for c := w; c*elemChunk < n; c += workers {
 		lo, hi := c*elemChunk, min(n, (c+1)*elemChunk)
@@ -94,6 +128,10 @@ func (j *elemJob[T]) Run(w, workers int) {
 func (j *elemJob[T]) activateChunk(y, a []T) {
 	switch {
 	case j.act == reluKind:
+		if y32, ok := any(y).([]float32); ok {
+			vmath.ReLU(y32, any(a).([]float32)) // 16 at a time
+			return
+		}
 		for i, v := range a {
 			y[i] = max(v, 0)
 		}
@@ -110,6 +148,10 @@ func (j *elemJob[T]) activateChunk(y, a []T) {
 
 func (j *elemJob[T]) actBackChunk(da, y, g []T) {
 	if j.act == reluKind {
+		if da32, ok := any(da).([]float32); ok {
+			vmath.ReLUBack(da32, any(y).([]float32), any(g).([]float32)) // 16 at a time, no branch
+			return
+		}
 		for i, v := range y {
 			if v > 0 {
 				da[i] = g[i]
@@ -151,5 +193,26 @@ func (j *elemJob[T]) lossBackChunk(dy, x, y []T) {
 	c := 2 * j.scale
 	for i, v := range y {
 		dy[i] = c * (v - x[i])
+	}
+}
+
+// biasAdd sets y = x + b row by row (len(x) a multiple of len(b)).
+func biasAdd[T number](y, x, b []T) {
+	d := len(b)
+	for i := 0; i < len(x); i += d {
+		yr, xr := y[i:i+d], x[i:i+d]
+		for j, bj := range b {
+			yr[j] = xr[j] + bj
+		}
+	}
+}
+
+// colSum sets y to columns c0 … c0+len(y)−1 of the sum of g's rows of length d.
+func colSum[T number](y, g []T, d, c0 int) {
+	clear(y)
+	for i := c0; i < len(g); i += d {
+		for j, v := range g[i : i+len(y)] {
+			y[j] += v
+		}
 	}
 }

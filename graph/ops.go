@@ -133,10 +133,10 @@ func (op *biasAddOp) Do(in ...G.Value) (G.Value, error) {
 	switch x.Dtype() {
 	case tensor.Float32:
 		xs := x.Float32s()
-		biasAdd(y.Float32s(), xs, b.Float32s())
+		op.e32.biasAdd(y.Float32s(), xs, b.Float32s())
 	case tensor.Float64:
 		xs := x.Float64s()
-		biasAdd(y.Float64s(), xs, b.Float64s())
+		op.e64.biasAdd(y.Float64s(), xs, b.Float64s())
 	}
 	return y, nil
 }
@@ -144,16 +144,6 @@ func (*biasAddOp) DiffWRT(int) []bool { return []bool{true, true} }
 func (*biasAddOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	db, err := G.ApplyOp(&colSumOp{fused{name: "colSum"}}, grad)
 	return G.Nodes{grad, db}, err
-}
-
-func biasAdd[T number](y, x, b []T) {
-	d := len(b)
-	for i := 0; i < len(x); i += d {
-		yr, xr := y[i:i+d], x[i:i+d]
-		for j, bj := range b {
-			yr[j] = xr[j] + bj
-		}
-	}
 }
 
 // --- colSum: (n, d) → (1, d), the bias gradient ---
@@ -179,10 +169,10 @@ func (op *colSumOp) Do(in ...G.Value) (G.Value, error) {
 	switch g.Dtype() {
 	case tensor.Float32:
 		gs := g.Float32s()
-		colSum(y.Float32s(), gs)
+		op.e32.colSum(y.Float32s(), gs)
 	case tensor.Float64:
 		gs := g.Float64s()
-		colSum(y.Float64s(), gs)
+		op.e64.colSum(y.Float64s(), gs)
 	}
 	return y, nil
 }
@@ -190,16 +180,6 @@ func (*colSumOp) DiffWRT(int) []bool { return []bool{false} }
 func (op *colSumOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	_, err := noSecondDerivative(op.name)
 	return nil, err
-}
-
-func colSum[T number](y, g []T) {
-	clear(y)
-	d := len(y)
-	for i := 0; i < len(g); i += d {
-		for j, v := range g[i : i+d] {
-			y[j] += v
-		}
-	}
 }
 
 // --- activations ---

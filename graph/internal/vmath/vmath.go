@@ -89,3 +89,50 @@ func Adam(w, g, m, v []float32, p AdamParams) {
 
 // adam16 processes n values, n a multiple of 16 (nil without AVX-512).
 var adam16 func(w, g, m, v *float32, n int, c *[7]float32)
+
+// ReLU sets y[i] = max(x[i], 0) as Go's max computes it (NaN stays NaN, −0
+// becomes +0); y and x have the same length.
+func ReLU(y, x []float32) {
+	if len(y) != len(x) {
+		panic("vmath: ReLU of slices of different lengths")
+	}
+	n := 0
+	if relu16 != nil {
+		n = len(x) &^ 15
+		if n > 0 {
+			relu16(&y[0], &x[0], n)
+		}
+	}
+	for i := n; i < len(x); i++ {
+		y[i] = max(x[i], 0)
+	}
+}
+
+// ReLUBack sets da[i] = g[i] where y[i] > 0 and +0 elsewhere: the gradient
+// through a ReLU whose output is y. All slices have the same length.
+func ReLUBack(da, y, g []float32) {
+	if len(y) != len(da) || len(g) != len(da) {
+		panic("vmath: ReLUBack of slices of different lengths")
+	}
+	n := 0
+	if reluBack16 != nil {
+		n = len(y) &^ 15
+		if n > 0 {
+			reluBack16(&da[0], &y[0], &g[0], n)
+		}
+	}
+	for i := n; i < len(y); i++ {
+		if y[i] > 0 {
+			da[i] = g[i]
+		} else {
+			da[i] = 0
+		}
+	}
+}
+
+// relu16 and reluBack16 process n values, n a multiple of 16 (nil without
+// AVX-512).
+var (
+	relu16     func(y, x *float32, n int)
+	reluBack16 func(da, y, g *float32, n int)
+)

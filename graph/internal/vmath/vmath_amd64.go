@@ -10,9 +10,17 @@ func sigmoidAVX512(y, x *float32, n int, c *[8]float32)
 //go:noescape
 func adamAVX512(w, grad, m, v *float32, n int, c *[7]float32)
 
+//go:noescape
+func reluAVX512(y, x *float32, n int)
+
+//go:noescape
+func reluBackAVX512(da, y, grad *float32, n int)
+
 func init() {
 	if cpu.X86.HasAVX512F {
 		sigmoid16 = sigmoidAVX512
 		adam16 = adamAVX512
+		relu16 = reluAVX512
+		reluBack16 = reluBackAVX512
 	}
 }

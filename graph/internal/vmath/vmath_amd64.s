@@ -112,3 +112,55 @@ adamloop:
 adamdone:
 	VZEROUPPER
 	RET
+
+// func reluAVX512(y, x *float32, n int)
+// y[i] = max(x[i], 0) + 0 for n values, n a multiple of 16. VMAXPS returns
+// its second source x when x is NaN or both are zero; adding +0 turns −0
+// into +0, as Go's max does, and changes nothing else.
+TEXT ·reluAVX512(SB), NOSPLIT, $0-24
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VPXORD Z31, Z31, Z31
+	SHRQ $4, CX
+	JZ reludone
+
+reluloop:
+	VMOVUPS (SI), Z0
+	VMAXPS Z0, Z31, Z1 // Intel order: max(src1 = 0, src2 = x)
+	VADDPS Z31, Z1, Z1
+	VMOVUPS Z1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ reluloop
+
+reludone:
+	VZEROUPPER
+	RET
+
+// func reluBackAVX512(da, y, grad *float32, n int)
+// da[i] = y[i] > 0 ? grad[i] : +0 for n values, n a multiple of 16.
+TEXT ·reluBackAVX512(SB), NOSPLIT, $0-32
+	MOVQ da+0(FP), DI
+	MOVQ y+8(FP), SI
+	MOVQ grad+16(FP), DX
+	MOVQ n+24(FP), CX
+	VPXORD Z31, Z31, Z31
+	SHRQ $4, CX
+	JZ backdone
+
+backloop:
+	VMOVUPS (SI), Z0
+	VCMPPS $0x1e, Z31, Z0, K1 // K1 = y > 0 (ordered: false for NaN)
+	VMOVUPS.Z (DX), K1, Z1    // g where K1, +0 elsewhere
+	VMOVUPS Z1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNZ backloop
+
+backdone:
+	VZEROUPPER
+	RET

@@ -75,3 +75,37 @@ func TestAdam(t *testing.T) {
 		}
 	}
 }
+
+// TestReLU: the vector path gives exactly what Go's max and a branch give,
+// bit for bit, special values included (NaN, ±0, ±Inf, subnormals).
+func TestReLU(t *testing.T) {
+	specials := []float32{float32(math.NaN()), float32(math.Copysign(0, -1)), 0, float32(math.Inf(1)), float32(math.Inf(-1)),
+		math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32, 1, -1}
+	const n = 1003 // not a multiple of 16: both paths run
+	x, g := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i] = float32(i%37) - 18.5
+		g[i] = float32(i%11) - 5.25
+		if i%7 == 0 {
+			x[i] = specials[(i/7)%len(specials)]
+		}
+		if i%13 == 0 {
+			g[i] = specials[(i/13)%len(specials)]
+		}
+	}
+	y, da := make([]float32, n), make([]float32, n)
+	ReLU(y, x)
+	ReLUBack(da, x, g)
+	for i, v := range x {
+		if want := max(v, 0); math.Float32bits(y[i]) != math.Float32bits(want) {
+			t.Errorf("ReLU(%v) = %v, want %v", v, y[i], want)
+		}
+		var want float32
+		if v > 0 {
+			want = g[i]
+		}
+		if math.Float32bits(da[i]) != math.Float32bits(want) {
+			t.Errorf("ReLUBack(y=%v, g=%v) = %v, want %v", v, g[i], da[i], want)
+		}
+	}
+}
