@@ -74,8 +74,7 @@ func Adam(w, g, m, v []float32, p AdamParams) {
 	if adam16 != nil {
 		n = len(w) &^ 15
 		if n > 0 {
-			c := [7]float32{p.B1, 1 - p.B1, p.B2, 1 - p.B2, p.Step, p.InvSqrtC2, p.Eps}
-			adam16(&w[0], &g[0], &m[0], &v[0], n, &c)
+			adam16(&w[0], &g[0], &m[0], &v[0], n, p.B1, 1-p.B1, p.B2, 1-p.B2, p.Step, p.InvSqrtC2, p.Eps)
 		}
 	}
 	for j := n; j < len(w); j++ {
@@ -88,7 +87,7 @@ func Adam(w, g, m, v []float32, p AdamParams) {
 }
 
 // adam16 processes n values, n a multiple of 16 (nil without AVX-512).
-var adam16 func(w, g, m, v *float32, n int, c *[7]float32)
+var adam16 func(w, g, m, v *float32, n int, b1, nb1, b2, nb2, step, isc2, eps float32)
 
 // ReLU sets y[i] = max(x[i], 0) as Go's max computes it (NaN stays NaN, −0
 // becomes +0); y and x have the same length.

@@ -8,7 +8,7 @@ import "golang.org/x/sys/cpu"
 func sigmoidAVX512(y, x *float32, n int, c *[8]float32)
 
 //go:noescape
-func adamAVX512(w, grad, m, v *float32, n int, c *[7]float32)
+func adamAVX512(w, grad, m, v *float32, n int, b1, nb1, b2, nb2, step, isc2, eps float32)
 
 //go:noescape
 func reluAVX512(y, x *float32, n int)

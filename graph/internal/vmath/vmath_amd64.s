@@ -61,23 +61,23 @@ done:
 	VZEROUPPER
 	RET
 
-// func adamAVX512(w, grad, m, v *float32, n int, c *[7]float32)
-// One Adam step on n values (a multiple of 16); c holds β1, 1−β1, β2, 1−β2,
-// step, 1/√c2, ε. g is zeroed.
-TEXT ·adamAVX512(SB), NOSPLIT, $0-48
+// func adamAVX512(w, grad, m, v *float32, n int, b1, nb1, b2, nb2, step, isc2, eps float32)
+// One Adam step on n values (a multiple of 16) with β1, 1−β1, β2, 1−β2,
+// step, 1/√c2 and ε passed by value (a pointer to them would make the
+// caller allocate). grad is zeroed.
+TEXT ·adamAVX512(SB), NOSPLIT, $0-68
 	MOVQ w+0(FP), DI
 	MOVQ grad+8(FP), SI
 	MOVQ m+16(FP), R8
 	MOVQ v+24(FP), R9
 	MOVQ n+32(FP), CX
-	MOVQ c+40(FP), DX
-	VBROADCASTSS 0(DX), Z20  // β1
-	VBROADCASTSS 4(DX), Z21  // 1 − β1
-	VBROADCASTSS 8(DX), Z22  // β2
-	VBROADCASTSS 12(DX), Z23 // 1 − β2
-	VBROADCASTSS 16(DX), Z24 // step
-	VBROADCASTSS 20(DX), Z25 // 1/√c2
-	VBROADCASTSS 24(DX), Z26 // ε
+	VBROADCASTSS b1+40(FP), Z20   // β1
+	VBROADCASTSS nb1+44(FP), Z21  // 1 − β1
+	VBROADCASTSS b2+48(FP), Z22   // β2
+	VBROADCASTSS nb2+52(FP), Z23  // 1 − β2
+	VBROADCASTSS step+56(FP), Z24 // step
+	VBROADCASTSS isc2+60(FP), Z25 // 1/√c2
+	VBROADCASTSS eps+64(FP), Z26  // ε
 	VPXORD Z31, Z31, Z31
 	SHRQ $4, CX
 	JZ adamdone

@@ -109,3 +109,20 @@ func TestReLU(t *testing.T) {
 		}
 	}
 }
+
+// TestNoAllocations: the element-wise functions allocate nothing, so that a
+// training step does not feed the garbage collector.
+func TestNoAllocations(t *testing.T) {
+	w, g, m, v := make([]float32, 100), make([]float32, 100), make([]float32, 100), make([]float32, 100)
+	p := AdamParams{B1: 0.9, B2: 0.999, Step: 1e-3, InvSqrtC2: 1, Eps: 1e-8}
+	for name, f := range map[string]func(){
+		"Adam":     func() { Adam(w, g, m, v, p) },
+		"Sigmoid":  func() { Sigmoid(w, g) },
+		"ReLU":     func() { ReLU(w, g) },
+		"ReLUBack": func() { ReLUBack(w, g, m) },
+	} {
+		if n := testing.AllocsPerRun(10, f); n != 0 {
+			t.Errorf("%s allocates %v times a call", name, n)
+		}
+	}
+}
