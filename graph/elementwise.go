@@ -169,6 +169,9 @@ func (j *elemJob[T]) actBackChunk(da, y, g []T) {
 func (j *elemJob[T]) lossChunk(x, y []T) float64 {
 	var s float64
 	if j.bce {
+		if x32, ok := any(x).([]float32); ok {
+			return vmath.BCELogits(x32, any(y).([]float32)) // 16 at a time
+		}
 		for i, a := range y {
 			af := float64(a)
 			// softplus(a) = max(a, 0) + log(1 + e^−|a|), stable for any a

@@ -16,11 +16,15 @@ func reluAVX512(y, x *float32, n int)
 //go:noescape
 func reluBackAVX512(da, y, grad *float32, n int)
 
+//go:noescape
+func bceAVX512(x, a *float32, n int, c *[16]float32) float64
+
 func init() {
 	if cpu.X86.HasAVX512F {
 		sigmoid16 = sigmoidAVX512
 		adam16 = adamAVX512
 		relu16 = reluAVX512
 		reluBack16 = reluBackAVX512
+		bce16 = bceAVX512
 	}
 }

@@ -164,3 +164,94 @@ backloop:
 backdone:
 	VZEROUPPER
 	RET
+
+// func bceAVX512(x, a *float32, n int, c *[16]float32) float64
+// Σ max(a, 0) + log1p(e^−|a|) − x·a over n values, n a multiple of 16: e =
+// e^−|a| as sigmoidAVX512 computes it, log1p(e) = 2s(1 + s²/3 + … + s¹²/13)
+// with s = e/(2 + e) ≤ 1/3, each lane in float32, the sums in float64.
+TEXT ·bceAVX512(SB), NOSPLIT, $0-40
+	MOVQ x+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ n+16(FP), CX
+	MOVQ c+24(FP), DX
+	VBROADCASTSS 0(DX), Z20  // log2e
+	VBROADCASTSS 4(DX), Z21  // ln2hi
+	VBROADCASTSS 8(DX), Z22  // ln2lo
+	VBROADCASTSS 12(DX), Z23 // 1/720
+	VBROADCASTSS 16(DX), Z24 // 1/120
+	VBROADCASTSS 20(DX), Z25 // 1/24
+	VBROADCASTSS 24(DX), Z26 // 1/6
+	VBROADCASTSS 28(DX), Z27 // 1/2
+	VBROADCASTSS 32(DX), Z10 // 2
+	VBROADCASTSS 36(DX), Z11 // 1/13
+	VBROADCASTSS 40(DX), Z12 // 1/11
+	VBROADCASTSS 44(DX), Z13 // 1/9
+	VBROADCASTSS 48(DX), Z14 // 1/7
+	VBROADCASTSS 52(DX), Z15 // 1/5
+	VBROADCASTSS 56(DX), Z16 // 1/3
+	MOVL $0x3f800000, AX
+	VPBROADCASTD AX, Z28     // 1.0
+	MOVL $0x80000000, AX
+	VPBROADCASTD AX, Z29     // sign bit
+	MOVL $0xc2ae0000, AX
+	VPBROADCASTD AX, Z30     // −87
+	VPXORD Z31, Z31, Z31     // 0
+	VPXORQ Z8, Z8, Z8        // float64 sums of the low 8 lanes
+	VPXORQ Z9, Z9, Z9        // and of the high 8
+	SHRQ $4, CX
+	JZ bcedone
+
+bceloop:
+	VMOVUPS (DI), Z0                 // a
+	VPORD Z29, Z0, Z1                // t = −|a|
+	VMAXPS Z30, Z1, Z1               // t ≥ −87
+	VMULPS Z20, Z1, Z2
+	VRNDSCALEPS $0, Z2, Z2           // k = round(t·log2e)
+	VMOVAPS Z1, Z3
+	VFNMADD231PS Z21, Z2, Z3         // r = t − k·ln2hi
+	VFNMADD231PS Z22, Z2, Z3         // r −= k·ln2lo
+	VMOVAPS Z23, Z4                  // p = 1/720
+	VFMADD213PS Z24, Z3, Z4          // p = p·r + 1/120
+	VFMADD213PS Z25, Z3, Z4          // p = p·r + 1/24
+	VFMADD213PS Z26, Z3, Z4          // p = p·r + 1/6
+	VFMADD213PS Z27, Z3, Z4          // p = p·r + 1/2
+	VFMADD213PS Z28, Z3, Z4          // p = p·r + 1
+	VFMADD213PS Z28, Z3, Z4          // p = p·r + 1
+	VSCALEFPS Z2, Z4, Z4             // e = p·2^k
+	VADDPS Z10, Z4, Z5               // 2 + e
+	VDIVPS Z5, Z4, Z5                // s = e/(2 + e)
+	VMULPS Z5, Z5, Z6                // s²
+	VMOVAPS Z11, Z7                  // q = 1/13
+	VFMADD213PS Z12, Z6, Z7          // q = q·s² + 1/11
+	VFMADD213PS Z13, Z6, Z7          // q = q·s² + 1/9
+	VFMADD213PS Z14, Z6, Z7          // q = q·s² + 1/7
+	VFMADD213PS Z15, Z6, Z7          // q = q·s² + 1/5
+	VFMADD213PS Z16, Z6, Z7          // q = q·s² + 1/3
+	VFMADD213PS Z28, Z6, Z7          // q = q·s² + 1
+	VMULPS Z5, Z7, Z7                // s·q
+	VADDPS Z7, Z7, Z7                // log1p(e) = 2·s·q
+	VMAXPS Z31, Z0, Z1               // max(a, 0)
+	VADDPS Z7, Z1, Z1                // softplus(a)
+	VMOVUPS (SI), Z2                 // x
+	VFNMADD231PS Z2, Z0, Z1          // softplus(a) − x·a
+	VCVTPS2PD Y1, Z2
+	VADDPD Z2, Z8, Z8
+	VEXTRACTF64X4 $1, Z1, Y3
+	VCVTPS2PD Y3, Z3
+	VADDPD Z3, Z9, Z9
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ bceloop
+
+bcedone:
+	VADDPD Z9, Z8, Z8
+	VEXTRACTF64X4 $1, Z8, Y9
+	VADDPD Y9, Y8, Y8
+	VEXTRACTF128 $1, Y8, X9
+	VADDPD X9, X8, X8
+	VPERMILPD $1, X8, X9
+	VADDSD X9, X8, X8
+	MOVSD X8, ret+32(FP)
+	VZEROUPPER
+	RET

@@ -126,3 +126,42 @@ func TestNoAllocations(t *testing.T) {
 		}
 	}
 }
+
+// TestBCELogits compares the vector path with float64 math, element by
+// element (one element at a time, at 16 copies so that the vector path runs)
+// over logits from −100 to 100 and targets 0, ½ and 1, and as one sum.
+func TestBCELogits(t *testing.T) {
+	ref := func(x, a float32) float64 {
+		af := float64(a)
+		return max(af, 0) + math.Log1p(math.Exp(-math.Abs(af))) - float64(x)*af
+	}
+	var xs, as []float32
+	for i := range 20001 {
+		a := -100 + float32(i)/100
+		for _, x := range []float32{0, 0.5, 1} {
+			xs, as = append(xs, x), append(as, a)
+		}
+	}
+	x16, a16 := make([]float32, 16), make([]float32, 16)
+	for i := range xs {
+		for j := range 16 {
+			x16[j], a16[j] = xs[i], as[i]
+		}
+		got, want := BCELogits(x16, a16)/16, ref(xs[i], as[i])
+		// float32 rounding of the terms: a few ulp of max(|a|, the result)
+		if tol := 4e-7 * max(math.Abs(float64(as[i])), want, 1e-3); math.Abs(got-want) > tol {
+			t.Fatalf("x = %v, a = %v: %v, want %v", xs[i], as[i], got, want)
+		}
+	}
+	var want float64
+	for i := range xs {
+		want += ref(xs[i], as[i])
+	}
+	if got := BCELogits(xs, as); math.Abs(got-want) > 1e-6*want {
+		t.Errorf("sum %v, want %v", got, want)
+	}
+	nan := []float32{float32(math.NaN())}
+	if got := BCELogits(append(make([]float32, 15), 0), append(make([]float32, 15), nan...)); !math.IsNaN(got) {
+		t.Errorf("a NaN logit gives %v, want NaN", got)
+	}
+}
