@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 
@@ -9,6 +10,9 @@ import (
 	"gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/aegraph/aegraph/graph/internal/par"
+	"github.com/aegraph/aegraph/graph/internal/sgemm"
 )
 
 // Convolutional layers. Images are NCHW: (batch, channels, height, width).
@@ -61,7 +65,163 @@ func (b *Builder) MaxPool2(x *G.Node) *G.Node {
 		b.Fail(fmt.Errorf("input shape %v, want (batch, channels, even height, even width)", x.Shape()), "maxpool")
 		return nil
 	}
-	return b.Must(G.MaxPool2D(x, tensor.Shape{2, 2}, []int{0, 0}, []int{2, 2}))
+	return b.Must(G.ApplyOp(&maxPool2Op{fused: fused{name: "MaxPool2"}}, x))
+}
+
+// maxPool2Op is 2×2 max pooling with stride 2, (N, C, H, W) → (N, C, H/2,
+// W/2). Each output is the first largest value of its window in row-major
+// order, as Gorgonia's MaxPool2D picks it (which spends most of its time in
+// per-window bookkeeping); its gradient routes each ∂y to that value.
+type maxPool2Op struct {
+	fused
+	j32 pool2Job[float32]
+	j64 pool2Job[float64]
+}
+
+func (*maxPool2Op) Arity() int { return 1 }
+func (*maxPool2Op) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t)
+}
+func (*maxPool2Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok || s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
+		return nil, fmt.Errorf("MaxPool2: input shape %v, want 4-D with even height and width", in[0])
+	}
+	return tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}, nil
+}
+func (op *maxPool2Op) Do(in ...G.Value) (G.Value, error) {
+	x, err := dense("MaxPool2", in[0], 4)
+	if err != nil {
+		return nil, err
+	}
+	s := x.Shape()
+	y := op.output(x.Dtype(), s[0], s[1], s[2]/2, s[3]/2)
+	switch d := x.Data().(type) {
+	case []float32:
+		op.j32.run(y.Data().([]float32), d, nil, s)
+	case []float64:
+		op.j64.run(y.Data().([]float64), d, nil, s)
+	default:
+		return nil, fmt.Errorf("MaxPool2: dtype %v, want float32 or float64", x.Dtype())
+	}
+	return y, nil
+}
+func (*maxPool2Op) DiffWRT(int) []bool { return []bool{true} }
+func (*maxPool2Op) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	dx, err := G.ApplyOp(&maxPool2BackOp{fused: fused{name: "MaxPool2Back"}}, in[0], grad)
+	return G.Nodes{dx}, err
+}
+
+// maxPool2BackOp is ∂x of maxPool2Op from (x, ∂y): ∂y at each window's
+// largest value, 0 elsewhere.
+type maxPool2BackOp struct {
+	fused
+	j32 pool2Job[float32]
+	j64 pool2Job[float64]
+}
+
+func (*maxPool2BackOp) Arity() int { return 2 }
+func (*maxPool2BackOp) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t, t)
+}
+func (*maxPool2BackOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return sameShape("MaxPool2Back", in[0])
+}
+func (op *maxPool2BackOp) Do(in ...G.Value) (G.Value, error) {
+	x, dy, err := densePair("MaxPool2Back", in[0], in[1], 4)
+	if err != nil {
+		return nil, err
+	}
+	s := x.Shape()
+	if !dy.Shape().Eq(tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}) {
+		return nil, fmt.Errorf("MaxPool2Back: gradient shape %v for input %v", dy.Shape(), s)
+	}
+	dx := op.output(x.Dtype(), s...)
+	switch d := x.Data().(type) {
+	case []float32:
+		op.j32.run(dx.Data().([]float32), d, dy.Data().([]float32), s)
+	case []float64:
+		op.j64.run(dx.Data().([]float64), d, dy.Data().([]float64), s)
+	default:
+		return nil, fmt.Errorf("MaxPool2Back: dtype %v, want float32 or float64", x.Dtype())
+	}
+	return dx, nil
+}
+func (*maxPool2BackOp) DiffWRT(int) []bool { return []bool{false, false} }
+func (op *maxPool2BackOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	_, err := noSecondDerivative(op.name)
+	return nil, err
+}
+
+// pool2Job runs max pooling (dy nil: out = y) or its gradient (out = ∂x)
+// over the N·C planes of x, shared among the cores (par.Runner).
+type pool2Job[T float] struct {
+	out, x, dy []T
+	h, w       int
+	planes     int
+}
+
+func (j *pool2Job[T]) run(out, x, dy []T, s tensor.Shape) {
+	*j = pool2Job[T]{out: out, x: x, dy: dy, h: s[2], w: s[3], planes: s[0] * s[1]}
+	par.Do(j, min(j.planes, par.Workers()))
+}
+
+func (j *pool2Job[T]) Run(w, workers int) {
+	h, wd := j.h, j.w
+	for p := w * j.planes / workers; p < (w+1)*j.planes/workers; p++ {
+		x := j.x[p*h*wd : (p+1)*h*wd]
+		if j.dy == nil {
+			pool2(j.out[p*h*wd/4:(p+1)*h*wd/4], x, h, wd)
+		} else {
+			pool2Back(j.out[p*h*wd:(p+1)*h*wd], x, j.dy[p*h*wd/4:(p+1)*h*wd/4], h, wd)
+		}
+	}
+}
+
+// argmax4 is the first largest of (a, b, c, d) and its index, as Gorgonia's
+// pooling scans a window: from the lowest finite value, replacing on >.
+func argmax4[T float](a, b, c, d T) (T, int) {
+	best, at := lowest[T](), 0
+	for i, v := range [4]T{a, b, c, d} {
+		if v > best {
+			best, at = v, i
+		}
+	}
+	return best, at
+}
+
+func lowest[T float]() T {
+	var v T
+	if _, ok := any(v).(float32); ok {
+		return T(-math.MaxFloat32)
+	}
+	m := -math.MaxFloat64 // a variable: the constant does not fit a float32 T
+	return T(m)
+}
+
+// pool2 sets y (h/2, w/2) to the window maxima of the plane x (h, w).
+func pool2[T float](y, x []T, h, w int) {
+	for i := range h / 2 {
+		top, bottom, row := x[2*i*w:(2*i+1)*w], x[(2*i+1)*w:(2*i+2)*w], y[i*w/2:(i+1)*w/2]
+		for j := range row {
+			row[j], _ = argmax4(top[2*j], top[2*j+1], bottom[2*j], bottom[2*j+1])
+		}
+	}
+}
+
+// pool2Back sets dx (h, w) to dy at each window's largest value of x, 0
+// elsewhere.
+func pool2Back[T float](dx, x, dy []T, h, w int) {
+	clear(dx)
+	for i := range h / 2 {
+		top, bottom, g := x[2*i*w:(2*i+1)*w], x[(2*i+1)*w:(2*i+2)*w], dy[i*w/2:(i+1)*w/2]
+		for j, v := range g {
+			_, k := argmax4(top[2*j], top[2*j+1], bottom[2*j], bottom[2*j+1])
+			dx[(2*i+k/2)*w+2*j+k%2] = v
+		}
+	}
 }
 
 // Upsample2 is 2× nearest-neighbour upsampling: x (batch, C, H, W) → y
@@ -425,7 +585,13 @@ func gemm32(tA, tB bool, m, n, k int, a, b []float32, beta float32, c []float32)
 	if tB {
 		ldb = k
 	}
-	G.WhichBLAS().Sgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, b, ldb, beta, c, n)
+	if _, fast := sgemmBLAS.(FastBLAS); fast {
+		// The convolution shares its images among the cores: each product
+		// stays on its goroutine rather than queueing for the other core.
+		sgemm.Serial(tA, tB, m, n, k, 1, a, lda, b, ldb, beta, c, n)
+		return
+	}
+	sgemmBLAS.Sgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, b, ldb, beta, c, n)
 }
 
 func gemm64(tA, tB bool, m, n, k int, a, b []float64, beta float64, c []float64) {

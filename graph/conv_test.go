@@ -62,3 +62,55 @@ func TestConvOpsMatchGorgonia(t *testing.T) {
 		vm.Close()
 	}
 }
+
+// MaxPool2 and its gradient give, bit for bit, what Gorgonia's MaxPool2D
+// gives, on float32 images with many ties (values on a coarse grid, a third
+// of them 0 as after a ReLU).
+func TestMaxPool2MatchesGorgonia(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	shape := []int{3, 2, 6, 8}
+	xs := make([]float32, 3*2*6*8)
+	for i := range xs {
+		xs[i] = float32(max(0, rng.IntN(6)-2)) / 2
+	}
+	r := make([]float32, 3*2*3*4)
+	for i := range r {
+		r[i] = float32(rng.NormFloat64())
+	}
+	run := func(pool func(b *graph.Builder, x *G.Node) *G.Node) (y, dx []float32) {
+		b := graph.NewBuilder(graph.NewParams(tensor.Float32, 1), 3, false)
+		x := G.NewTensor(b.Graph, tensor.Float32, 4, G.WithShape(shape...), G.WithName("x"),
+			G.WithValue(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(append([]float32(nil), xs...)))))
+		p := pool(b, x)
+		rn := G.NewTensor(b.Graph, tensor.Float32, 4, G.WithShape(3, 2, 3, 4), G.WithName("r"),
+			G.WithValue(tensor.New(tensor.WithShape(3, 2, 3, 4), tensor.WithBacking(r))))
+		cost := b.Must(G.Sum(b.Must(G.HadamardProd(p, rn))))
+		if err := b.Err(); err != nil {
+			t.Fatal(err)
+		}
+		grads, err := G.Grad(cost, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vm := G.NewTapeMachine(b.Graph)
+		defer vm.Close()
+		if err := vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		return append([]float32(nil), p.Value().Data().([]float32)...), append([]float32(nil), grads[0].Value().Data().([]float32)...)
+	}
+	y, dx := run(func(b *graph.Builder, x *G.Node) *G.Node { return b.MaxPool2(x) })
+	wantY, wantDx := run(func(b *graph.Builder, x *G.Node) *G.Node {
+		return b.Must(G.MaxPool2D(x, tensor.Shape{2, 2}, []int{0, 0}, []int{2, 2}))
+	})
+	for i := range wantY {
+		if y[i] != wantY[i] {
+			t.Fatalf("y[%d] = %v, Gorgonia %v", i, y[i], wantY[i])
+		}
+	}
+	for i := range wantDx {
+		if dx[i] != wantDx[i] {
+			t.Fatalf("∂x[%d] = %v, Gorgonia %v", i, dx[i], wantDx[i])
+		}
+	}
+}

@@ -62,6 +62,16 @@ func kernelGo(k int, a []float32, ai, ap int, b []float32, bp int, c []float32, 
 // workers, whatever k is. Each tile sums k in blocks of at most kc, in order,
 // so the result does not depend on the number of workers.
 func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemm(par.Workers(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// Serial is Gemm on the calling goroutine alone, for callers that share
+// their work among the cores themselves (a convolution, image by image).
+func Serial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemm(1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func gemm(workers int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -72,7 +82,7 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	j := jobs.Get().(*job)
 	defer jobs.Put(j)
 	j.init(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	workers := min(par.Workers(), j.mPanels*j.nPanels)
+	workers = min(workers, j.mPanels*j.nPanels)
 	if 2*m*n*k < 1<<18 {
 		workers = 1 // too small to be worth sharing
 	}
