@@ -445,10 +445,12 @@ type conv2dOp struct {
 	fused
 	k, pad int
 	gradX  bool // whether the gradient with respect to the input x is needed
+	s32    scratch[float32]
+	s64    scratch[float64]
 }
 
 func newConv2dOp(name string, k, pad int, gradX bool) *conv2dOp {
-	return &conv2dOp{fused{name: fmt.Sprintf("%s(k=%d,pad=%d)", name, k, pad)}, k, pad, gradX}
+	return &conv2dOp{fused: fused{name: fmt.Sprintf("%s(k=%d,pad=%d)", name, k, pad)}, k: k, pad: pad, gradX: gradX}
 }
 
 func (conv2dOp) Arity() int { return 2 }
@@ -474,12 +476,12 @@ func (op *conv2dOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	g := newGeom(x.Shape(), w.Shape(), op.pad)
-	y := op.zeros(x.Dtype(), g.n, g.o, g.oh, g.ow)
+	y := op.output(x.Dtype(), g.n, g.o, g.oh, g.ow) // every value is written
 	switch xs := x.Data().(type) {
 	case []float32:
-		convForward(g, y.Data().([]float32), xs, w.Data().([]float32), gemm32)
+		convForward(g, &op.s32, y.Data().([]float32), xs, w.Data().([]float32), gemm32)
 	case []float64:
-		convForward(g, y.Data().([]float64), xs, w.Data().([]float64), gemm64)
+		convForward(g, &op.s64, y.Data().([]float64), xs, w.Data().([]float64), gemm64)
 	default:
 		return nil, fmt.Errorf("Conv2D: dtype %v, want float32 or float64", x.Dtype())
 	}
@@ -490,12 +492,12 @@ func (op conv2dOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	var dx *G.Node
 	if op.gradX {
 		var err error
-		dx, err = G.ApplyOp(&convGradOp{fused{name: op.name + "GradInput"}, op.pad, false}, in[0], in[1], grad)
+		dx, err = G.ApplyOp(&convGradOp{fused: fused{name: op.name + "GradInput"}, pad: op.pad}, in[0], in[1], grad)
 		if err != nil {
 			return nil, err
 		}
 	}
-	dw, err := G.ApplyOp(&convGradOp{fused{name: op.name + "GradFilter"}, op.pad, true}, in[0], in[1], grad)
+	dw, err := G.ApplyOp(&convGradOp{fused: fused{name: op.name + "GradFilter"}, pad: op.pad, filter: true}, in[0], in[1], grad)
 	return G.Nodes{dx, dw}, err
 }
 
@@ -505,6 +507,26 @@ type convGradOp struct {
 	fused
 	pad    int // the convolution's padding
 	filter bool
+	s32    scratch[float32]
+	s64    scratch[float64]
+}
+
+// scratch is a convolution op's per-worker buffers, kept between steps so
+// that a step allocates none: unrolled images, and partial filter gradients.
+type scratch[T float] struct{ col, dw [][]T }
+
+// perWorker returns bufs with at least workers buffers of n values each.
+func perWorker[T float](bufs [][]T, workers, n int) [][]T {
+	for len(bufs) < workers {
+		bufs = append(bufs, nil)
+	}
+	for i, b := range bufs {
+		if cap(b) < n {
+			b = make([]T, n)
+		}
+		bufs[i] = b[:n]
+	}
+	return bufs
 }
 
 func (convGradOp) Arity() int { return 3 }
@@ -537,16 +559,16 @@ func (op *convGradOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("%s: gradient shape %v, want %v", op.name, dy.Shape(), tensor.Shape{g.n, g.o, g.oh, g.ow})
 	}
 	var out *tensor.Dense
-	if op.filter {
-		out = op.zeros(w.Dtype(), w.Shape()...)
+	if op.filter { // every value is written
+		out = op.output(w.Dtype(), w.Shape()...)
 	} else {
-		out = op.zeros(x.Dtype(), x.Shape()...)
+		out = op.output(x.Dtype(), x.Shape()...)
 	}
 	switch xs := x.Data().(type) {
 	case []float32:
-		convBackward(g, op.filter, out.Data().([]float32), xs, w.Data().([]float32), dy.Data().([]float32), gemm32)
+		convBackward(g, &op.s32, op.filter, out.Data().([]float32), xs, w.Data().([]float32), dy.Data().([]float32), gemm32)
 	case []float64:
-		convBackward(g, op.filter, out.Data().([]float64), xs, w.Data().([]float64), dy.Data().([]float64), gemm64)
+		convBackward(g, &op.s64, op.filter, out.Data().([]float64), xs, w.Data().([]float64), dy.Data().([]float64), gemm64)
 	default:
 		return nil, fmt.Errorf("%s: dtype %v, want float32 or float64", op.name, x.Dtype())
 	}
@@ -621,10 +643,11 @@ func parallel(n int, f func(worker, lo, hi int)) int {
 }
 
 // convForward computes y (N, O, P) = w (O, C·k·k) · unrolled x, image by image.
-func convForward[T float](g geom, y, x, w []T, mm gemm[T]) {
+func convForward[T float](g geom, s *scratch[T], y, x, w []T, mm gemm[T]) {
 	in, out := g.c*g.h*g.w, g.o*g.cols()
-	parallel(g.n, func(_, lo, hi int) {
-		col := make([]T, g.rows()*g.cols())
+	s.col = perWorker(s.col, min(g.n, runtime.GOMAXPROCS(0)), g.rows()*g.cols())
+	parallel(g.n, func(worker, lo, hi int) {
+		col := s.col[worker]
 		for i := lo; i < hi; i++ {
 			im2col(g, col, x[i*in:(i+1)*in])
 			mm(false, false, g.o, g.cols(), g.rows(), w, col, 0, y[i*out:(i+1)*out])
@@ -634,19 +657,19 @@ func convForward[T float](g geom, y, x, w []T, mm gemm[T]) {
 
 // convBackward computes into dst ∂w = Σ_images ∂y_i · col_iᵀ (filter) or
 // ∂x_i = col2im(wᵀ · ∂y_i).
-func convBackward[T float](g geom, filter bool, dst, x, w, dy []T, mm gemm[T]) {
+func convBackward[T float](g geom, s *scratch[T], filter bool, dst, x, w, dy []T, mm gemm[T]) {
 	in, out := g.c*g.h*g.w, g.o*g.cols()
-	size := g.rows() * g.cols()
-	var partial [][]T
+	workers := min(g.n, runtime.GOMAXPROCS(0))
+	s.col = perWorker(s.col, workers, g.rows()*g.cols())
 	if filter {
-		partial = make([][]T, runtime.GOMAXPROCS(0))
+		s.dw = perWorker(s.dw, workers, len(dst))
 	}
-	workers := parallel(g.n, func(worker, lo, hi int) {
-		col := make([]T, size)
+	parallel(g.n, func(worker, lo, hi int) {
+		col := s.col[worker]
 		var dw []T
 		if filter {
-			dw = make([]T, len(dst))
-			partial[worker] = dw
+			dw = s.dw[worker]
+			clear(dw)
 		}
 		for i := lo; i < hi; i++ {
 			if filter {
@@ -660,7 +683,7 @@ func convBackward[T float](g geom, filter bool, dst, x, w, dy []T, mm gemm[T]) {
 	})
 	if filter {
 		clear(dst)
-		for _, p := range partial[:workers] {
+		for _, p := range s.dw[:workers] {
 			for j, v := range p {
 				dst[j] += v
 			}
@@ -677,6 +700,15 @@ func span(g geom, kj int) (lo, hi int) {
 // im2col unrolls one image x (C, H, W) into col (C·k·k, H'·W'):
 // col[(c, ki, kj), (i, j)] = x[c, i+ki−pad, j+kj−pad], 0 outside the image.
 func im2col[T float](g geom, col, x []T) {
+	if g.ow == g.w {
+		im2colSame(g, col, x)
+		return
+	}
+	im2colRows(g, col, x)
+}
+
+// im2colRows is im2col for any geometry, one output row at a time.
+func im2colRows[T float](g geom, col, x []T) {
 	r := 0
 	for c := range g.c {
 		plane := x[c*g.h*g.w : (c+1)*g.h*g.w]
@@ -696,6 +728,51 @@ func im2col[T float](g geom, col, x []T) {
 					clear(dst[:lo])
 					copy(dst[lo:hi], src[lo+kj-g.pad:hi+kj-g.pad])
 					clear(dst[hi:])
+				}
+			}
+		}
+	}
+}
+
+// im2colSame is im2col for a convolution that keeps the width (2·pad = k − 1):
+// each row of col is then the image plane shifted by (ki − pad) rows and
+// (kj − pad) columns, so it is one copy of the rows inside the image, with
+// the rows and columns that fall outside it set to 0 (the copy wraps their
+// values around from the neighbouring image row).
+func im2colSame[T float](g geom, col, x []T) {
+	ow, size := g.ow, g.h*g.w
+	r := 0
+	for c := range g.c {
+		plane := x[c*size : (c+1)*size]
+		for ki := range g.k {
+			i0, i1 := max(0, g.pad-ki), min(g.oh, g.h+g.pad-ki) // rows inside the image
+			for kj := range g.k {
+				row := col[r*g.cols() : (r+1)*g.cols()]
+				r++
+				if i0 >= i1 {
+					clear(row)
+					continue
+				}
+				clear(row[:i0*ow])
+				clear(row[i1*ow:])
+				d0, d1 := i0*ow, i1*ow
+				s0 := (i0+ki-g.pad)*g.w + kj - g.pad
+				if s0 < 0 { // the first value lies before the plane: a zero column
+					d0 -= s0
+					s0 = 0
+				}
+				if s0+d1-d0 > size {
+					d1 = d0 + size - s0
+				}
+				copy(row[d0:d1], plane[s0:s0+d1-d0])
+				lo, hi := span(g, kj)
+				for i := i0; i < i1; i++ { // 0 or 1 value each, for k = 3
+					for j := range lo {
+						row[i*ow+j] = 0
+					}
+					for j := hi; j < ow; j++ {
+						row[i*ow+j] = 0
+					}
 				}
 			}
 		}
