@@ -45,7 +45,8 @@
 #   vae     784-400-(μ, log σ² 20) / 20-400-784, BCE summed ours: -net vae -loss bce-sum
 #           over pixels + KL; PyTorch's default init
 # All: Adam lr 1e-3, batch 128, seed 1, float32, a fresh permutation per epoch, the
-# last partial batch dropped; the dense nets MSE, Glorot-uniform weights, zero biases.
+# last partial batch dropped; the dense nets MSE, He-uniform weights before a ReLU and
+# Glorot-uniform elsewhere, zero biases.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

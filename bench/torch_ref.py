@@ -20,7 +20,8 @@ ARCH (matching aegraph's nets exactly):
             over the batch; PyTorch's default initialisation
 
 Training, as aegraph's trainer does it: MSE for the dense nets (mean of (x - x')^2
-over batch and pixels), Glorot-uniform weights (nn.init.xavier_uniform_), zero biases, Adam
+over batch and pixels), He-uniform weights before a ReLU and Glorot-uniform elsewhere
+(init_for_activations), zero biases, Adam
 lr 1e-3, batch 128, float32, a fresh permutation every epoch, and the last partial
 batch dropped (floor(60000 / 128) = 468 steps of 128 per epoch).
 
@@ -64,6 +65,20 @@ ARCHS = {
 DIM = 784
 
 
+def init_for_activations(seq):
+    """aegraph's initialisation (graph.Dense, graph.Conv2D): He-uniform weights
+    (kaiming_uniform_ for ReLU, U(+-sqrt(6/fan_in))) for a layer followed by a ReLU,
+    Glorot-uniform (xavier_uniform_) otherwise; zero biases."""
+    layers = list(seq)
+    for i, m in enumerate(layers):
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            if i + 1 < len(layers) and isinstance(layers[i + 1], nn.ReLU):
+                nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
+            else:
+                nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+
+
 class AE(nn.Module):
     """Dense autoencoder: encoder DIM-h1-..-hn-k (ReLU on the hidden layers, linear
     code), decoder k-hn-..-h1-DIM (ReLU on the hidden layers) with a sigmoid output
@@ -83,10 +98,8 @@ class AE(nn.Module):
         self.enc = nn.Sequential(*enc)
         self.dec = nn.Sequential(*dec)
         self.act = act
-        for m in self.modules():
-            if isinstance(m, nn.Linear):
-                nn.init.xavier_uniform_(m.weight)
-                nn.init.zeros_(m.bias)
+        init_for_activations(self.enc)
+        init_for_activations(self.dec)
 
     def forward(self, x):
         out = self.dec(self.enc(x))

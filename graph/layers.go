@@ -42,11 +42,25 @@ func (b *Builder) Activate(act Activation, a *G.Node) *G.Node {
 	return y
 }
 
-// Dense is the affine layer y = act(x·W + b) with W of shape (in, out)
-// (Glorot-uniform initialised) and b of shape (1, out) (zeros), stored as
-// name+".w" and name+".b". x is (batch, in); y is (batch, out).
+// Dense is the affine layer y = act(x·W + b) with W of shape (in, out) and b
+// of shape (1, out) (zeros), stored as name+".w" and name+".b". x is (batch,
+// in); y is (batch, out). W is initialised for its activation (weightInit):
+// He-uniform before a ReLU, Glorot-uniform otherwise.
 func (b *Builder) Dense(name string, x *G.Node, out int, act Activation) *G.Node {
-	return b.dense(name, x, out, act, GlorotUniform, func(int) Init { return Zeros })
+	return b.dense(name, x, out, act, weightInit(act), func(int) Init { return Zeros })
+}
+
+// weightInit is the initialiser of a dense weight followed by act: HeUniform
+// for ReLU, GlorotUniform otherwise. On the mlp (seeds 1–5, 10 epochs, trained
+// on the first 50,000 training images, measured on the other 10,000: no test
+// image involved) He's initialisation ended at a mean MSE of 0.00804 against
+// Glorot's 0.00855, lower for every seed. Conv2D keeps Glorot's: on the conv
+// net (seed 1, same split) He's ended at 0.00451 against 0.00438.
+func weightInit(act Activation) Init {
+	if act.Name == ReLU.Name {
+		return HeUniform
+	}
+	return GlorotUniform
 }
 
 // dense is Dense with the given initialisers; biasInit gets the fan-in.

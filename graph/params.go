@@ -101,6 +101,18 @@ func GlorotUniform(rng *rand.Rand, shape []int, dst []float64) {
 	}
 }
 
+// HeUniform draws from U(−a, a) with a = √(6 / fan_in), as PyTorch's
+// kaiming_uniform_ for ReLU: it keeps the variance of activations from
+// halving at every ReLU layer (He et al., 2015), where Glorot's assumes
+// linear units. Fans as for GlorotUniform.
+func HeUniform(rng *rand.Rand, shape []int, dst []float64) {
+	fanIn, _ := fans(shape)
+	a := math.Sqrt(6 / float64(fanIn))
+	for i := range dst {
+		dst[i] = (2*rng.Float64() - 1) * a
+	}
+}
+
 func fans(shape []int) (in, out int) {
 	switch len(shape) {
 	case 0:
