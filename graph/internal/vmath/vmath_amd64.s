@@ -2,6 +2,49 @@
 
 #include "textflag.h"
 
+// EXP_CONSTS(c) loads the constants of e^x from c (log2e, ln2hi, ln2lo, then
+// the Taylor coefficients 1/720 … 1/2) into Z20–Z27.
+#define EXP_CONSTS(c) \
+	VBROADCASTSS 0(c), Z20; \
+	VBROADCASTSS 4(c), Z21; \
+	VBROADCASTSS 8(c), Z22; \
+	VBROADCASTSS 12(c), Z23; \
+	VBROADCASTSS 16(c), Z24; \
+	VBROADCASTSS 20(c), Z25; \
+	VBROADCASTSS 24(c), Z26; \
+	VBROADCASTSS 28(c), Z27
+
+// EXP_LIMITS sets Z28 = 1, Z29 = the sign bit, Z30 = −87 and Z31 = 0.
+#define EXP_LIMITS \
+	MOVL $0x3f800000, AX; \
+	VPBROADCASTD AX, Z28; \
+	MOVL $0x80000000, AX; \
+	VPBROADCASTD AX, Z29; \
+	MOVL $0xc2ae0000, AX; \
+	VPBROADCASTD AX, Z30; \
+	VPXORD Z31, Z31, Z31
+
+// EXP_NEG_ABS sets Z4 = e^t for t = max(−|Z0|, −87) (e^t stays a normal
+// number), as expNeg computes it: k = round(t·log2e), r = t − k·ln2hi −
+// k·ln2lo, e = p(r)·2^k with p the Taylor polynomial to r⁶ (Cody–Waite, the
+// constants of Cephes' expf). Uses Z1–Z3 (Z2 = k) and the constants above.
+#define EXP_NEG_ABS \
+	VPORD Z29, Z0, Z1; \
+	VMAXPS Z30, Z1, Z1; \
+	VMULPS Z20, Z1, Z2; \
+	VRNDSCALEPS $0, Z2, Z2; \
+	VMOVAPS Z1, Z3; \
+	VFNMADD231PS Z21, Z2, Z3; \
+	VFNMADD231PS Z22, Z2, Z3; \
+	VMOVAPS Z23, Z4; \
+	VFMADD213PS Z24, Z3, Z4; \
+	VFMADD213PS Z25, Z3, Z4; \
+	VFMADD213PS Z26, Z3, Z4; \
+	VFMADD213PS Z27, Z3, Z4; \
+	VFMADD213PS Z28, Z3, Z4; \
+	VFMADD213PS Z28, Z3, Z4; \
+	VSCALEFPS Z2, Z4, Z4
+
 // func sigmoidAVX512(y, x *float32, n int, c *[8]float32)
 // y[i] = σ(x[i]) for n values, n a multiple of 16, as Sigmoid32 computes it:
 // e = 2^k·p(r) with −|x| = k·ln2 + r, then 1/(1+e) or e/(1+e) by the sign.
@@ -11,41 +54,14 @@ TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-32
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
 	MOVQ c+24(FP), DX
-	VBROADCASTSS 0(DX), Z20  // log2e
-	VBROADCASTSS 4(DX), Z21  // ln2hi
-	VBROADCASTSS 8(DX), Z22  // ln2lo
-	VBROADCASTSS 12(DX), Z23 // 1/720
-	VBROADCASTSS 16(DX), Z24 // 1/120
-	VBROADCASTSS 20(DX), Z25 // 1/24
-	VBROADCASTSS 24(DX), Z26 // 1/6
-	VBROADCASTSS 28(DX), Z27 // 1/2
-	MOVL $0x3f800000, AX
-	VPBROADCASTD AX, Z28     // 1.0
-	MOVL $0x80000000, AX
-	VPBROADCASTD AX, Z29     // sign bit
-	MOVL $0xc2ae0000, AX
-	VPBROADCASTD AX, Z30     // −87
-	VPXORD Z31, Z31, Z31     // 0
+	EXP_CONSTS(DX)
+	EXP_LIMITS
 	SHRQ $4, CX
 	JZ done
 
 loop:
 	VMOVUPS (SI), Z0                 // x
-	VPORD Z29, Z0, Z1                // t = −|x|
-	VMAXPS Z30, Z1, Z1               // t ≥ −87: e^t stays a normal number
-	VMULPS Z20, Z1, Z2
-	VRNDSCALEPS $0, Z2, Z2           // k = round(t·log2e)
-	VMOVAPS Z1, Z3
-	VFNMADD231PS Z21, Z2, Z3         // r = t − k·ln2hi
-	VFNMADD231PS Z22, Z2, Z3         // r −= k·ln2lo
-	VMOVAPS Z23, Z4                  // p = 1/720
-	VFMADD213PS Z24, Z3, Z4          // p = p·r + 1/120
-	VFMADD213PS Z25, Z3, Z4          // p = p·r + 1/24
-	VFMADD213PS Z26, Z3, Z4          // p = p·r + 1/6
-	VFMADD213PS Z27, Z3, Z4          // p = p·r + 1/2
-	VFMADD213PS Z28, Z3, Z4          // p = p·r + 1
-	VFMADD213PS Z28, Z3, Z4          // p = p·r + 1
-	VSCALEFPS Z2, Z4, Z4             // e = p·2^k
+	EXP_NEG_ABS                      // Z4 = e^−|x|
 	VADDPS Z28, Z4, Z5               // 1 + e
 	VDIVPS Z5, Z28, Z6               // q = 1/(1 + e)
 	VMULPS Z4, Z6, Z7                // e·q = e/(1 + e)
@@ -174,14 +190,7 @@ TEXT ·bceAVX512(SB), NOSPLIT, $0-40
 	MOVQ a+8(FP), DI
 	MOVQ n+16(FP), CX
 	MOVQ c+24(FP), DX
-	VBROADCASTSS 0(DX), Z20  // log2e
-	VBROADCASTSS 4(DX), Z21  // ln2hi
-	VBROADCASTSS 8(DX), Z22  // ln2lo
-	VBROADCASTSS 12(DX), Z23 // 1/720
-	VBROADCASTSS 16(DX), Z24 // 1/120
-	VBROADCASTSS 20(DX), Z25 // 1/24
-	VBROADCASTSS 24(DX), Z26 // 1/6
-	VBROADCASTSS 28(DX), Z27 // 1/2
+	EXP_CONSTS(DX)
 	VBROADCASTSS 32(DX), Z10 // 2
 	VBROADCASTSS 36(DX), Z11 // 1/13
 	VBROADCASTSS 40(DX), Z12 // 1/11
@@ -189,13 +198,7 @@ TEXT ·bceAVX512(SB), NOSPLIT, $0-40
 	VBROADCASTSS 48(DX), Z14 // 1/7
 	VBROADCASTSS 52(DX), Z15 // 1/5
 	VBROADCASTSS 56(DX), Z16 // 1/3
-	MOVL $0x3f800000, AX
-	VPBROADCASTD AX, Z28     // 1.0
-	MOVL $0x80000000, AX
-	VPBROADCASTD AX, Z29     // sign bit
-	MOVL $0xc2ae0000, AX
-	VPBROADCASTD AX, Z30     // −87
-	VPXORD Z31, Z31, Z31     // 0
+	EXP_LIMITS
 	VPXORQ Z8, Z8, Z8        // float64 sums of the low 8 lanes
 	VPXORQ Z9, Z9, Z9        // and of the high 8
 	SHRQ $4, CX
@@ -203,21 +206,7 @@ TEXT ·bceAVX512(SB), NOSPLIT, $0-40
 
 bceloop:
 	VMOVUPS (DI), Z0                 // a
-	VPORD Z29, Z0, Z1                // t = −|a|
-	VMAXPS Z30, Z1, Z1               // t ≥ −87
-	VMULPS Z20, Z1, Z2
-	VRNDSCALEPS $0, Z2, Z2           // k = round(t·log2e)
-	VMOVAPS Z1, Z3
-	VFNMADD231PS Z21, Z2, Z3         // r = t − k·ln2hi
-	VFNMADD231PS Z22, Z2, Z3         // r −= k·ln2lo
-	VMOVAPS Z23, Z4                  // p = 1/720
-	VFMADD213PS Z24, Z3, Z4          // p = p·r + 1/120
-	VFMADD213PS Z25, Z3, Z4          // p = p·r + 1/24
-	VFMADD213PS Z26, Z3, Z4          // p = p·r + 1/6
-	VFMADD213PS Z27, Z3, Z4          // p = p·r + 1/2
-	VFMADD213PS Z28, Z3, Z4          // p = p·r + 1
-	VFMADD213PS Z28, Z3, Z4          // p = p·r + 1
-	VSCALEFPS Z2, Z4, Z4             // e = p·2^k
+	EXP_NEG_ABS                      // Z4 = e^−|a|
 	VADDPS Z10, Z4, Z5               // 2 + e
 	VDIVPS Z5, Z4, Z5                // s = e/(2 + e)
 	VMULPS Z5, Z5, Z6                // s²
