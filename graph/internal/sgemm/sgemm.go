@@ -254,7 +254,19 @@ func packB(panel []float32, trans bool, b []float32, ldb, n, j0, p0, d int) {
 		}
 		return
 	}
-	for c := range cols { // op(B)[p, j] = b[j*ldb + p]
+	// op(B)[p, j] = b[j*ldb + p]: four rows of b at a time, so that each p
+	// writes four adjacent values of the panel.
+	c := 0
+	for ; c+4 <= cols; c += 4 {
+		row := func(i int) []float32 { return b[(j0+c+i)*ldb+p0 : (j0+c+i)*ldb+p0+d] }
+		s0, s1, s2, s3 := row(0), row(1), row(2), row(3)
+		s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
+		for p, v := range s0 {
+			dst := panel[p*nr+c : p*nr+c+4]
+			dst[0], dst[1], dst[2], dst[3] = v, s1[p], s2[p], s3[p]
+		}
+	}
+	for ; c < cols; c++ {
 		src := b[(j0+c)*ldb+p0 : (j0+c)*ldb+p0+d]
 		for p, v := range src {
 			panel[p*nr+c] = v
