@@ -21,6 +21,7 @@ func TorchBias(fanIn int) Init {
 	return func(rng *rand.Rand, _ []int, dst []float64) { uniform(rng, 1/math.Sqrt(float64(fanIn)), dst) }
 }
 
+// uniform fills dst with draws from U(−a, a).
 func uniform(rng *rand.Rand, a float64, dst []float64) {
 	for i := range dst {
 		dst[i] = (2*rng.Float64() - 1) * a

@@ -95,10 +95,7 @@ func Zeros(_ *rand.Rand, _ []int, dst []float64) { clear(dst) }
 // kernel (out, in, kh, kw) has fan_in = in·kh·kw and fan_out = out·kh·kw.
 func GlorotUniform(rng *rand.Rand, shape []int, dst []float64) {
 	fanIn, fanOut := fans(shape)
-	a := math.Sqrt(6 / float64(fanIn+fanOut))
-	for i := range dst {
-		dst[i] = (2*rng.Float64() - 1) * a
-	}
+	uniform(rng, math.Sqrt(6/float64(fanIn+fanOut)), dst)
 }
 
 // HeUniform draws from U(−a, a) with a = √(6 / fan_in), as PyTorch's
@@ -107,10 +104,7 @@ func GlorotUniform(rng *rand.Rand, shape []int, dst []float64) {
 // linear units. Fans as for GlorotUniform.
 func HeUniform(rng *rand.Rand, shape []int, dst []float64) {
 	fanIn, _ := fans(shape)
-	a := math.Sqrt(6 / float64(fanIn))
-	for i := range dst {
-		dst[i] = (2*rng.Float64() - 1) * a
-	}
+	uniform(rng, math.Sqrt(6/float64(fanIn)), dst)
 }
 
 func fans(shape []int) (in, out int) {
