@@ -181,9 +181,9 @@ func (j *pool2Job[T]) Run(w, workers int) {
 }
 
 // argmax4 is the first largest of (a, b, c, d) and its index, as Gorgonia's
-// pooling scans a window: from the lowest finite value, replacing on >.
-func argmax4[T float](a, b, c, d T) (T, int) {
-	best, at := lowest[T](), 0
+// pooling scans a window: from low, the lowest finite value, replacing on >.
+func argmax4[T float](low, a, b, c, d T) (T, int) {
+	best, at := low, 0
 	for i, v := range [4]T{a, b, c, d} {
 		if v > best {
 			best, at = v, i
@@ -203,10 +203,11 @@ func lowest[T float]() T {
 
 // pool2 sets y (h/2, w/2) to the window maxima of the plane x (h, w).
 func pool2[T float](y, x []T, h, w int) {
+	low := lowest[T]()
 	for i := range h / 2 {
 		top, bottom, row := x[2*i*w:(2*i+1)*w], x[(2*i+1)*w:(2*i+2)*w], y[i*w/2:(i+1)*w/2]
 		for j := range row {
-			row[j], _ = argmax4(top[2*j], top[2*j+1], bottom[2*j], bottom[2*j+1])
+			row[j], _ = argmax4(low, top[2*j], top[2*j+1], bottom[2*j], bottom[2*j+1])
 		}
 	}
 }
@@ -215,10 +216,11 @@ func pool2[T float](y, x []T, h, w int) {
 // elsewhere.
 func pool2Back[T float](dx, x, dy []T, h, w int) {
 	clear(dx)
+	low := lowest[T]()
 	for i := range h / 2 {
 		top, bottom, g := x[2*i*w:(2*i+1)*w], x[(2*i+1)*w:(2*i+2)*w], dy[i*w/2:(i+1)*w/2]
 		for j, v := range g {
-			_, k := argmax4(top[2*j], top[2*j+1], bottom[2*j], bottom[2*j+1])
+			_, k := argmax4(low, top[2*j], top[2*j+1], bottom[2*j], bottom[2*j+1])
 			dx[(2*i+k/2)*w+2*j+k%2] = v
 		}
 	}
