@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/aegraph/aegraph/datasets"
+	"github.com/aegraph/aegraph/graph/internal/par"
 )
 
 // Trainer fits a Model: it builds the training graph once — x → E_θ → z → D_φ
@@ -39,6 +40,7 @@ type Trainer struct {
 	noiseBufs []*tensor.Dense
 	learn     []G.ValueGrad
 	idx       []int
+	batch     batchJob
 }
 
 // NewTrainer builds the training graph of m for batches of the given size.
@@ -140,7 +142,8 @@ func (t *Trainer) RunEpoch(ctx context.Context, data *datasets.Set, progress Pro
 
 // step runs forward, backward and one solver update on the batch t.idx.
 func (t *Trainer) step(data *datasets.Set) (float64, error) {
-	data.Batch(t.xBuf.Float32s(), t.idx)
+	t.batch = batchJob{data, t.xBuf.Float32s(), t.idx}
+	par.Do(&t.batch, par.Workers())
 	if err := G.Let(t.x, t.xBuf); err != nil {
 		return 0, err
 	}
@@ -160,6 +163,18 @@ func (t *Trainer) step(data *datasets.Set) (float64, error) {
 		return 0, err
 	}
 	return loss, nil
+}
+
+// batchJob fills the input with the images idx, shared among the cores.
+type batchJob struct {
+	data *datasets.Set
+	dst  []float32
+	idx  []int
+}
+
+func (j *batchJob) Run(w, workers int) {
+	lo, hi, d := w*len(j.idx)/workers, (w+1)*len(j.idx)/workers, j.data.Dim()
+	j.data.Batch(j.dst[lo*d:hi*d], j.idx[lo:hi])
 }
 
 func (t *Trainer) draw(n Noise, buf []float32) {
