@@ -80,15 +80,10 @@ type maxPool2Op struct {
 
 func (*maxPool2Op) Arity() int { return 1 }
 func (*maxPool2Op) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t)
+	return imagesType(1)
 }
 func (*maxPool2Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, ok := in[0].(tensor.Shape)
-	if !ok || s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
-		return nil, fmt.Errorf("MaxPool2: input shape %v, want 4-D with even height and width", in[0])
-	}
-	return tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}, nil
+	return halfShape("MaxPool2", in[0])
 }
 func (op *maxPool2Op) Do(in ...G.Value) (G.Value, error) {
 	x, err := dense("MaxPool2", in[0], 4)
@@ -123,8 +118,7 @@ type maxPool2BackOp struct {
 
 func (*maxPool2BackOp) Arity() int { return 2 }
 func (*maxPool2BackOp) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t)
+	return imagesType(2)
 }
 func (*maxPool2BackOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return sameShape("MaxPool2Back", in[0])
@@ -244,13 +238,32 @@ func (b *Builder) Upsample2(x *G.Node) *G.Node {
 // float is the element type of a graph.
 type float interface{ float32 | float64 }
 
+// imagesType is the type of an op from n images (4-D tensors) to an image.
+func imagesType(n int) hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	ts := make([]hm.Type, n+1)
+	for i := range ts {
+		ts[i] = t
+	}
+	return hm.NewFnType(ts...)
+}
+
+// halfShape is the InferShape of a 2×2 pooling: (N, C, H, W) → (N, C, H/2,
+// W/2) for even H and W.
+func halfShape(op string, in G.DimSizer) (tensor.Shape, error) {
+	s, ok := in.(tensor.Shape)
+	if !ok || s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
+		return nil, fmt.Errorf("%s: input shape %v, want 4-D with even height and width", op, in)
+	}
+	return tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}, nil
+}
+
 // upsample2Op is y = nearest 2× upsampling of x, (N, C, H, W) → (N, C, 2H, 2W).
 type upsample2Op struct{ fused }
 
 func (upsample2Op) Arity() int { return 1 }
 func (upsample2Op) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t)
+	return imagesType(1)
 }
 func (upsample2Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s, ok := in[0].(tensor.Shape)
@@ -301,15 +314,10 @@ type sumPool2Op struct{ fused }
 
 func (sumPool2Op) Arity() int { return 1 }
 func (sumPool2Op) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t)
+	return imagesType(1)
 }
 func (sumPool2Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, ok := in[0].(tensor.Shape)
-	if !ok || s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
-		return nil, fmt.Errorf("SumPool2: input shape %v, want 4-D with even height and width", in[0])
-	}
-	return tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}, nil
+	return halfShape("SumPool2", in[0])
 }
 func (op *sumPool2Op) Do(in ...G.Value) (G.Value, error) {
 	g, err := dense("SumPool2", in[0], 4)
@@ -346,8 +354,7 @@ type channelBiasOp struct{ fused }
 
 func (channelBiasOp) Arity() int { return 2 }
 func (channelBiasOp) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t)
+	return imagesType(2)
 }
 func (channelBiasOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s, ok := in[0].(tensor.Shape)
@@ -400,8 +407,7 @@ type channelSumOp struct{ fused }
 
 func (channelSumOp) Arity() int { return 1 }
 func (channelSumOp) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t)
+	return imagesType(1)
 }
 func (channelSumOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s, ok := in[0].(tensor.Shape)
@@ -457,8 +463,7 @@ func newConv2dOp(name string, k, pad int, gradX bool) *conv2dOp {
 
 func (conv2dOp) Arity() int { return 2 }
 func (conv2dOp) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t)
+	return imagesType(2)
 }
 func (op conv2dOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	x, ok := in[0].(tensor.Shape)
@@ -533,8 +538,7 @@ func perWorker[T float](bufs [][]T, workers, n int) [][]T {
 
 func (convGradOp) Arity() int { return 3 }
 func (convGradOp) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t, t)
+	return imagesType(3)
 }
 func (op convGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	i := 0
