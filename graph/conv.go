@@ -71,82 +71,79 @@ func (b *Builder) MaxPool2(x *G.Node) *G.Node {
 // maxPool2Op is 2×2 max pooling with stride 2, (N, C, H, W) → (N, C, H/2,
 // W/2). Each output is the first largest value of its window in row-major
 // order, as Gorgonia's MaxPool2D picks it (which spends most of its time in
-// per-window bookkeeping); its gradient routes each ∂y to that value.
+// per-window bookkeeping). With back set it is the gradient instead: from
+// (x, ∂y), ∂x holds each ∂y at its window's largest value, 0 elsewhere.
 type maxPool2Op struct {
 	fused
-	j32 pool2Job[float32]
-	j64 pool2Job[float64]
+	back bool
+	j32  pool2Job[float32]
+	j64  pool2Job[float64]
 }
 
-func (*maxPool2Op) Arity() int { return 1 }
-func (*maxPool2Op) Type() hm.Type {
-	return imagesType(1)
+func (op *maxPool2Op) Arity() int {
+	if op.back {
+		return 2
+	}
+	return 1
 }
-func (*maxPool2Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	return halfShape("MaxPool2", in[0])
+func (op *maxPool2Op) Type() hm.Type { return imagesType(op.Arity()) }
+func (op *maxPool2Op) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	if op.back {
+		return sameShape(op.name, in[0])
+	}
+	return halfShape(op.name, in[0])
 }
 func (op *maxPool2Op) Do(in ...G.Value) (G.Value, error) {
-	x, err := dense("MaxPool2", in[0], 4)
+	x, err := dense(op.name, in[0], 4)
 	if err != nil {
 		return nil, err
 	}
 	s := x.Shape()
-	y := op.output(x.Dtype(), s[0], s[1], s[2]/2, s[3]/2)
+	half, shape := tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}, s
+	if !op.back {
+		shape = half
+	}
+	var dy *tensor.Dense
+	if op.back {
+		if dy, err = dense(op.name, in[1], 4); err != nil {
+			return nil, err
+		}
+		if !dy.Shape().Eq(half) || dy.Dtype() != x.Dtype() {
+			return nil, fmt.Errorf("%s: gradient %v of shape %v for input %v of shape %v", op.name, dy.Dtype(), dy.Shape(), x.Dtype(), s)
+		}
+	}
+	out := op.output(x.Dtype(), shape...)
 	switch d := x.Data().(type) {
 	case []float32:
-		op.j32.run(y.Data().([]float32), d, nil, s)
+		op.j32.run(out.Data().([]float32), d, gradData[float32](dy), s)
 	case []float64:
-		op.j64.run(y.Data().([]float64), d, nil, s)
+		op.j64.run(out.Data().([]float64), d, gradData[float64](dy), s)
 	default:
-		return nil, fmt.Errorf("MaxPool2: dtype %v, want float32 or float64", x.Dtype())
+		return nil, fmt.Errorf("%s: dtype %v, want float32 or float64", op.name, x.Dtype())
 	}
-	return y, nil
+	return out, nil
 }
-func (*maxPool2Op) DiffWRT(int) []bool { return []bool{true} }
-func (*maxPool2Op) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&maxPool2BackOp{fused: fused{name: "MaxPool2Back"}}, in[0], grad)
+func (op *maxPool2Op) DiffWRT(int) []bool {
+	if op.back {
+		return []bool{false, false}
+	}
+	return []bool{true}
+}
+func (op *maxPool2Op) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	if op.back {
+		_, err := noSecondDerivative(op.name)
+		return nil, err
+	}
+	dx, err := G.ApplyOp(&maxPool2Op{fused: fused{name: "MaxPool2Back"}, back: true}, in[0], grad)
 	return G.Nodes{dx}, err
 }
 
-// maxPool2BackOp is ∂x of maxPool2Op from (x, ∂y): ∂y at each window's
-// largest value, 0 elsewhere.
-type maxPool2BackOp struct {
-	fused
-	j32 pool2Job[float32]
-	j64 pool2Job[float64]
-}
-
-func (*maxPool2BackOp) Arity() int { return 2 }
-func (*maxPool2BackOp) Type() hm.Type {
-	return imagesType(2)
-}
-func (*maxPool2BackOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	return sameShape("MaxPool2Back", in[0])
-}
-func (op *maxPool2BackOp) Do(in ...G.Value) (G.Value, error) {
-	x, dy, err := densePair("MaxPool2Back", in[0], in[1], 4)
-	if err != nil {
-		return nil, err
+// gradData is the values of dy (of x's dtype), or nil without a gradient.
+func gradData[T float](dy *tensor.Dense) []T {
+	if dy == nil {
+		return nil
 	}
-	s := x.Shape()
-	if !dy.Shape().Eq(tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}) {
-		return nil, fmt.Errorf("MaxPool2Back: gradient shape %v for input %v", dy.Shape(), s)
-	}
-	dx := op.output(x.Dtype(), s...)
-	switch d := x.Data().(type) {
-	case []float32:
-		op.j32.run(dx.Data().([]float32), d, dy.Data().([]float32), s)
-	case []float64:
-		op.j64.run(dx.Data().([]float64), d, dy.Data().([]float64), s)
-	default:
-		return nil, fmt.Errorf("MaxPool2Back: dtype %v, want float32 or float64", x.Dtype())
-	}
-	return dx, nil
-}
-func (*maxPool2BackOp) DiffWRT(int) []bool { return []bool{false, false} }
-func (op *maxPool2BackOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
-	_, err := noSecondDerivative(op.name)
-	return nil, err
+	return dy.Data().([]T)
 }
 
 // pool2Job runs max pooling (dy nil: out = y) or its gradient (out = ∂x)
