@@ -230,6 +230,8 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--schedule", choices=["cosine", "constant"], default="cosine",
+                   help="learning rate over the run: cosine decay to 0 over every step (CosineAnnealingLR), as aegraph's default, or constant")
     a = p.parse_args()
     if a.epochs < 1 or a.threads < 1 or a.batch < 1:
         sys.exit("torch_ref: --epochs, --threads and --batch must be ≥ 1")
@@ -248,11 +250,14 @@ def main():
 
     model = build(a.arch)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    # Stepped after every batch, as aegraph's -schedule cosine: step t runs at
+    # lr·(1 + cos(π t / T))/2 over the T steps of the run.
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=a.epochs * steps) if a.schedule == "cosine" else None
     print(json.dumps({"info": "torch_ref", "arch": a.arch, "torch": torch.__version__,
                       "threads": torch.get_num_threads(),
                       "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
                       "params": sum(q.numel() for q in model.parameters()),
-                      "train": n, "test": xte.shape[0], "batch": a.batch, "steps_per_epoch": steps,
+                      "train": n, "test": xte.shape[0], "batch": a.batch, "steps_per_epoch": steps, "schedule": a.schedule,
                       "blas": blas_libs(), "data": folder}), flush=True)
 
     for ep in range(1, a.epochs + 1):
@@ -265,6 +270,8 @@ def main():
             loss = model.loss(xb) if hasattr(model, "loss") else F.mse_loss(model(xb), xb)
             loss.backward()
             opt.step()
+            if sched is not None:
+                sched.step()
             total += loss.detach()  # no .item(): no sync point per step
         dt = time.perf_counter() - t0
         line = {"epoch": ep, "seconds": round(dt, 4), "samples_per_s": round(steps * a.batch / dt, 1),

@@ -24,15 +24,33 @@ type run struct {
 // resumeCase is a net trained on 512 MNIST images in batches of 64: 8 steps
 // an epoch.
 type resumeCase struct {
-	name string
-	net  graph.Net
+	name     string
+	net      graph.Net
+	schedule string // "": the solver's rate throughout
 }
 
 var resumeCases = []resumeCase{
-	{"dense", denseNet{784, 32, 8}},
+	{"dense", denseNet{784, 32, 8}, ""},
 	// Draws Bernoulli and Gaussian noise every step: the noise RNG's state
 	// must be part of the checkpoint.
-	{"noisy", noisyNet{denseNet{784, 32, 8}, 0.3}},
+	{"noisy", noisyNet{denseNet{784, 32, 8}, 0.3}, ""},
+	// The rate of every step depends on the position in the run alone.
+	{"cosine", denseNet{784, 32, 8}, "cosine"},
+}
+
+// fresh is a new trainer for the case, its schedule planned over
+// resumeEpochs.
+func (rc resumeCase) fresh(t *testing.T) *graph.Trainer {
+	t.Helper()
+	tr := fresh(t, rc.net)
+	if rc.schedule != "" {
+		s, err := graph.ScheduleByName(rc.schedule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Schedule, tr.LR, tr.Epochs = s, resumeLR, resumeEpochs
+	}
+	return tr
 }
 
 const (
@@ -91,6 +109,8 @@ func reload(t *testing.T, tr *graph.Trainer, net graph.Net) *graph.Trainer {
 		t.Errorf("config %q after a round trip", loaded.Config)
 	}
 	tr2 := seeded(t, net, 1000+initSeed, 1000+trainSeed)
+	// The schedule is the run's configuration, not the checkpoint's.
+	tr2.Schedule, tr2.LR, tr2.Epochs = tr.Schedule, tr.LR, tr.Epochs
 	if err := tr2.Restore(loaded); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +138,7 @@ func TestResumeIsExact(t *testing.T) {
 	for _, rc := range resumeCases {
 		t.Run(rc.name, func(t *testing.T) {
 			var straight run
-			tr := fresh(t, rc.net)
+			tr := rc.fresh(t)
 			epochs(t, tr, data, resumeEpochs, &straight)
 			evStraight, err := tr.Model.Evaluate(data, 100)
 			if err != nil {
@@ -131,7 +151,7 @@ func TestResumeIsExact(t *testing.T) {
 
 			t.Run("again", func(t *testing.T) {
 				var again run
-				tr := fresh(t, rc.net)
+				tr := rc.fresh(t)
 				epochs(t, tr, data, resumeEpochs, &again)
 				sameRun(t, "a second identical run", again, straight)
 				ev, err := tr.Model.Evaluate(data, 100)
@@ -142,7 +162,7 @@ func TestResumeIsExact(t *testing.T) {
 
 			t.Run("between epochs", func(t *testing.T) {
 				var r run
-				tr := fresh(t, rc.net)
+				tr := rc.fresh(t)
 				epochs(t, tr, data, 2, &r)
 				tr = reload(t, tr, rc.net)
 				epochs(t, tr, data, resumeEpochs, &r)
@@ -151,7 +171,7 @@ func TestResumeIsExact(t *testing.T) {
 
 			t.Run("mid-epoch", func(t *testing.T) {
 				var r run
-				tr := fresh(t, rc.net)
+				tr := rc.fresh(t)
 				epochs(t, tr, data, 1, &r)
 				// Cancel after 3 of the 8 steps of epoch 2, as on Ctrl-C.
 				ctx, cancel := context.WithCancel(context.Background())
@@ -179,7 +199,7 @@ func TestResumeIsExact(t *testing.T) {
 
 			t.Run("before the first step", func(t *testing.T) {
 				var r run
-				tr := reload(t, fresh(t, rc.net), rc.net)
+				tr := reload(t, rc.fresh(t), rc.net)
 				epochs(t, tr, data, resumeEpochs, &r)
 				sameRun(t, "restore of an untrained checkpoint", r, straight)
 			})

@@ -24,6 +24,10 @@ type Solver interface {
 	Name() string
 	LearnRate() float64
 	SetLearnRate(lr float64)
+	// SetWeightDecay sets λ of decoupled weight decay: every update first
+	// shrinks the weights, w ← (1 − lr·λ)·w, as PyTorch's AdamW does
+	// (Loshchilov & Hutter 2019). λ = 0, the default, leaves them alone.
+	SetWeightDecay(lambda float64)
 	// State is the step count and, per parameter, the solver's slots (Adam's
 	// m and v; momentum's velocity), each as long as the parameter.
 	State() SolverState
@@ -70,6 +74,7 @@ func NewSolver(name string, lr float64) (Solver, error) {
 type solver struct {
 	name   string
 	lr     float64
+	wd     float64 // λ of decoupled weight decay
 	t      int
 	nslots int
 	// The state follows the parameters' dtype: s32 for float32 parameters,
@@ -88,6 +93,8 @@ func newSolver(name string, lr float64, nslots int) *solver {
 func (s *solver) Name() string            { return s.name }
 func (s *solver) LearnRate() float64      { return s.lr }
 func (s *solver) SetLearnRate(lr float64) { s.lr = lr }
+
+func (s *solver) SetWeightDecay(lambda float64) { s.wd = lambda }
 
 // State returns a copy of the state, in float64 (exact for float32 values).
 func (s *solver) State() SolverState {
@@ -256,6 +263,12 @@ func (s *solver) Run(w, workers int) {
 // PyTorch does.
 func update[T float32 | float64](s *solver, w, g []T, slots [][]T) {
 	lr := T(s.lr)
+	if s.wd != 0 {
+		shrink := T(1 - s.lr*s.wd)
+		for j := range w {
+			w[j] *= shrink
+		}
+	}
 	switch s.name {
 	case "sgd":
 		for j, gj := range g {

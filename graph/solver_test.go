@@ -224,3 +224,55 @@ func TestSolverSetStateRejects(t *testing.T) {
 		t.Error("adam.SetState with 1 slot: no error, want one (adam keeps m and v)")
 	}
 }
+
+// valueGrad is a parameter with a gradient that the test sets.
+type valueGrad struct{ w, g *tensor.Dense }
+
+func (p valueGrad) Value() G.Value         { return p.w }
+func (p valueGrad) Grad() (G.Value, error) { return p.g, nil }
+
+// Decoupled weight decay shrinks the weights by (1 − lr·λ) a step, in every
+// solver and both precisions: with zero gradients, the only change. With
+// λ = 0 they do not move.
+func TestWeightDecay(t *testing.T) {
+	const lr, lambda, steps = 0.1, 0.5, 3
+	w0 := []float64{0.5, -1, 2, 0, 3e-3}
+	for _, spec := range graph.Solvers {
+		for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+			for _, l := range []float64{0, lambda} {
+				p := valueGrad{tensor.New(tensor.WithShape(len(w0)), tensor.Of(dt)), tensor.New(tensor.WithShape(len(w0)), tensor.Of(dt))}
+				for i, v := range w0 {
+					p.w.SetAt(convert(dt, v), i)
+				}
+				s := spec.New(lr)
+				s.SetWeightDecay(l)
+				for range steps {
+					if err := s.Step([]G.ValueGrad{p}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for i, v := range w0 {
+					want := v * math.Pow(1-lr*l, steps)
+					got, _ := p.w.At(i)
+					if g := toF64(got); math.Abs(g-want) > 1e-6*math.Abs(want) {
+						t.Errorf("%s %v λ=%v: w[%d] = %v after %d steps, want %v", spec.Name, dt, l, i, g, steps, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+func convert(dt tensor.Dtype, v float64) any {
+	if dt == tensor.Float32 {
+		return float32(v)
+	}
+	return v
+}
+
+func toF64(v any) float64 {
+	if f, ok := v.(float32); ok {
+		return float64(f)
+	}
+	return v.(float64)
+}

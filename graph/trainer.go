@@ -26,6 +26,13 @@ type Trainer struct {
 	Batch  int
 	Seed   uint64
 
+	// The learning-rate schedule: the step taken with the fraction done of
+	// the Epochs epochs behind runs at LR·Schedule.Factor(done). With no
+	// Schedule.Factor the solver's rate is left alone.
+	Schedule Schedule
+	LR       float64
+	Epochs   int
+
 	Epoch   int     // epochs completed
 	Step    int     // steps completed in the current epoch
 	LossSum float64 // sum of the step losses of the current epoch so far
@@ -121,6 +128,10 @@ func (t *Trainer) RunEpoch(ctx context.Context, data *datasets.Set, progress Pro
 			return 0, err
 		}
 		copy(t.idx, perm[t.Step*t.Batch:(t.Step+1)*t.Batch])
+		if t.Schedule.Factor != nil && t.Epochs > 0 {
+			done := min(float64(t.Epoch*steps+t.Step)/float64(t.Epochs*steps), 1)
+			t.Solver.SetLearnRate(t.LR * t.Schedule.Factor(done))
+		}
 		loss, err := t.step(data)
 		if err != nil {
 			return 0, fmt.Errorf("epoch %d, step %d: %w", t.Epoch+1, t.Step+1, err)

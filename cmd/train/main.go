@@ -65,11 +65,16 @@ type Config struct {
 	Loss   string      `json:"loss"`
 	Solver string      `json:"solver"`
 	LR     float64     `json:"lr"`
-	Batch  int         `json:"batch"`
-	Epochs int         `json:"epochs"`
-	Seed   uint64      `json:"seed"`
-	Data   string      `json:"data,omitempty"` // "" is the bundled MNIST
-	Limit  int         `json:"limit,omitempty"`
+	// Schedule is the learning-rate schedule; "" (runs from before there
+	// was a choice) is "constant".
+	Schedule string `json:"schedule,omitempty"`
+	// WeightDecay is λ of decoupled weight decay (0: none).
+	WeightDecay float64 `json:"weight_decay,omitempty"`
+	Batch       int     `json:"batch"`
+	Epochs      int     `json:"epochs"`
+	Seed        uint64  `json:"seed"`
+	Data        string  `json:"data,omitempty"` // "" is the bundled MNIST
+	Limit       int     `json:"limit,omitempty"`
 }
 
 // options are the parsed command line.
@@ -92,6 +97,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.Batch, "batch", 128, "batch size")
 	fs.Float64Var(&o.LR, "lr", 1e-3, "learning rate")
 	fs.StringVar(&o.Solver, "solver", "adam", "solver: "+solverNames())
+	fs.Float64Var(&o.WeightDecay, "wd", 0, "decoupled weight decay λ: every step first shrinks the weights by (1 − lr·λ), as AdamW")
+	fs.StringVar(&o.Schedule, "schedule", "constant", "learning-rate schedule over the run: "+scheduleNames())
 	fs.StringVar(&o.Loss, "loss", "", "loss: l2, mse or bce (default: the net's own)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of initialisation, shuffling and noise")
 	fs.StringVar(&o.Data, "data", "", "folder with the four MNIST-format IDX files (default: the MNIST bundled with GoMNIST)")
@@ -164,6 +171,8 @@ func (o *options) validate() error {
 		return bad("-limit %d: want ≥ 0 (0: all images)", c.Limit)
 	case !(c.LR > 0) || math.IsInf(c.LR, 0):
 		return bad("-lr %v: want a finite number > 0", c.LR)
+	case !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 0) || c.LR*c.WeightDecay >= 1:
+		return bad("-wd %v: want a finite number ≥ 0 with lr·λ < 1", c.WeightDecay)
 	case math.IsNaN(c.Arch.NoiseLevel) || math.IsInf(c.Arch.NoiseLevel, 0):
 		return bad("-noise-level %v: want a finite number", c.Arch.NoiseLevel)
 	case math.IsNaN(c.Arch.L1) || math.IsInf(c.Arch.L1, 0):
@@ -171,6 +180,9 @@ func (o *options) validate() error {
 	}
 	if _, err := graph.NewSolver(c.Solver, c.LR); err != nil {
 		return usageError{fmt.Errorf("-solver: %w", err)}
+	}
+	if _, err := graph.ScheduleByName(c.Schedule); err != nil {
+		return usageError{fmt.Errorf("-schedule: %w", err)}
 	}
 	return nil
 }
@@ -231,6 +243,14 @@ func netNames() string {
 func solverNames() string {
 	var names []string
 	for _, s := range graph.Solvers {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func scheduleNames() string {
+	var names []string
+	for _, s := range graph.Schedules {
 		names = append(names, s.Name)
 	}
 	return strings.Join(names, ", ")

@@ -122,10 +122,18 @@ func newRun(o *options, stdout, stderr io.Writer) (*runner, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
+	solver.SetWeightDecay(c.WeightDecay)
 	r.trainer, err = graph.NewTrainer(r.model, solver, c.Batch, c.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("net %s: %w", c.Net, err)
 	}
+	if c.Schedule == "" {
+		c.Schedule = "constant"
+	}
+	if r.trainer.Schedule, err = graph.ScheduleByName(c.Schedule); err != nil {
+		return nil, usageError{err}
+	}
+	r.trainer.LR, r.trainer.Epochs = c.LR, c.Epochs
 	if o.resume != "" {
 		ck, err := graph.LoadCheckpoint(filepath.Join(r.out, checkpointFile))
 		if err != nil {
