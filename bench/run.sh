@@ -44,7 +44,7 @@
 #   conv    the convolutional net of nets/conv.go, BCE     ours: -net conv -loss bce
 #   vae     784-400-(μ, log σ² 20) / 20-400-784, BCE summed ours: -net vae -loss bce-sum
 #           over pixels + KL; PyTorch's default init
-# All: Adam lr 1e-3 decayed to 0 along a cosine over the run's steps, batch 128, seed 1, float32, a fresh permutation per epoch, the
+# All: Adam lr 1e-3 (constant), batch 128, seed 1, float32, a fresh permutation per epoch, the
 # last partial batch dropped; the dense nets MSE, He-uniform weights before a ReLU and
 # Glorot-uniform elsewhere, zero biases.
 set -euo pipefail
@@ -150,7 +150,7 @@ run_ours() { # arch round
 	e=$(epochs_for "$arch")
 	dir=$OUT/ours-$arch-r$r
 	# shellcheck disable=SC2046
-	local cmd=("$BIN" $(ours_args "$arch") -epochs "$e" -batch 128 -lr 0.001 -schedule cosine -solver adam -loss "$(loss_for "$arch")" -seed 1 "${OURS_DATA[@]}" -out "$dir")
+	local cmd=("$BIN" $(ours_args "$arch") -epochs "$e" -batch 128 -lr 0.001 -schedule constant -solver adam -loss "$(loss_for "$arch")" -seed 1 "${OURS_DATA[@]}" -out "$dir")
 	echo "  round $r  ours:    ${cmd[*]}"
 	if [ $HAVE_TIME = 1 ]; then
 		/usr/bin/time -f '%M' -o "$dir.rss" "${cmd[@]}" >"$dir.log" 2>&1 || rc=$?
@@ -183,8 +183,8 @@ run_torch() { # arch round
 	local arch=$1 r=$2 e log rc=0
 	e=$(epochs_for "$arch")
 	log=$OUT/torch-$arch-r$r.log
-	echo "  round $r  pytorch: OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$THREADS $PY bench/torch_ref.py $arch --epochs $e --threads $THREADS --schedule cosine --data $DATA"
-	OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$THREADS "$PY" "$ROOT/bench/torch_ref.py" "$arch" --epochs "$e" --threads "$THREADS" --schedule cosine --data "$DATA" >"$log" 2>&1 || rc=$?
+	echo "  round $r  pytorch: OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$THREADS $PY bench/torch_ref.py $arch --epochs $e --threads $THREADS --schedule constant --data $DATA"
+	OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$THREADS "$PY" "$ROOT/bench/torch_ref.py" "$arch" --epochs "$e" --threads "$THREADS" --schedule constant --data "$DATA" >"$log" 2>&1 || rc=$?
 	if [ $rc != 0 ]; then
 		echo "bench: PyTorch failed (exit $rc) on $arch; the end of $log:" >&2
 		tail -n 20 "$log" >&2

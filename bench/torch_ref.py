@@ -230,8 +230,9 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--schedule", choices=["cosine", "constant"], default="cosine",
-                   help="learning rate over the run: cosine decay to 0 over every step (CosineAnnealingLR), as aegraph's default, or constant")
+    p.add_argument("--wd", type=float, default=0.0, help="decoupled weight decay λ (AdamW), as aegraph's -wd (default 0: Adam)")
+    p.add_argument("--schedule", choices=["constant", "cosine"], default="constant",
+                   help="learning rate over the run: constant, as aegraph's default, or decayed to 0 along a cosine over every step (CosineAnnealingLR), as aegraph's -schedule cosine")
     a = p.parse_args()
     if a.epochs < 1 or a.threads < 1 or a.batch < 1:
         sys.exit("torch_ref: --epochs, --threads and --batch must be ≥ 1")
@@ -249,7 +250,7 @@ def main():
         sys.exit(f"torch_ref: {n} training images, fewer than a batch of {a.batch}")
 
     model = build(a.arch)
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd) if a.wd > 0 else torch.optim.Adam(model.parameters(), lr=a.lr)
     # Stepped after every batch, as aegraph's -schedule cosine: step t runs at
     # lr·(1 + cos(π t / T))/2 over the T steps of the run.
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=a.epochs * steps) if a.schedule == "cosine" else None
@@ -257,7 +258,7 @@ def main():
                       "threads": torch.get_num_threads(),
                       "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
                       "params": sum(q.numel() for q in model.parameters()),
-                      "train": n, "test": xte.shape[0], "batch": a.batch, "steps_per_epoch": steps, "schedule": a.schedule,
+                      "train": n, "test": xte.shape[0], "batch": a.batch, "steps_per_epoch": steps, "schedule": a.schedule, "wd": a.wd,
                       "blas": blas_libs(), "data": folder}), flush=True)
 
     for ep in range(1, a.epochs + 1):
