@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -101,15 +102,88 @@ func TestResumeEqualsStraight(t *testing.T) {
 		t.Fatalf("resume: exit %d: %s", code, e)
 	}
 	a, b, c := readMetrics(t, straight), readMetrics(t, again), readMetrics(t, resumed)
-	if len(a) != 5 || len(b) != 5 || len(c) != 5 {
-		t.Fatalf("rows: %d, %d, %d; want 5 each", len(a), len(b), len(c))
+	sameLosses(t, "same seed", b, a)
+	sameLosses(t, "resumed", c, a)
+}
+
+// sameLosses compares the epochs' metrics (not their seconds) of two runs.
+func sameLosses(t *testing.T, what string, got, want [][]string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d rows, want %d", what, len(got), len(want))
 	}
-	for i := 1; i < 5; i++ {
-		if !slices.Equal(a[i][:4], b[i][:4]) {
-			t.Errorf("epoch %d: same seed, different metrics: %v vs %v", i, a[i][:4], b[i][:4])
+	for i := 1; i < len(want); i++ {
+		if !slices.Equal(got[i][:4], want[i][:4]) {
+			t.Errorf("%s: epoch %d: %v, want %v", what, i, got[i][:4], want[i][:4])
 		}
-		if !slices.Equal(a[i][:4], c[i][:4]) {
-			t.Errorf("epoch %d: resumed %v, straight %v", i, c[i][:4], a[i][:4])
+	}
+}
+
+// stopAfter is a context that reports itself cancelled from its n+1-th Err
+// call on: the trainer asks before every step, so it is a Ctrl-C after n
+// steps.
+type stopAfter struct {
+	context.Context
+	n int
+}
+
+func (c *stopAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// A cosine run with weight decay stopped in its third epoch and resumed
+// follows the rates of the uninterrupted run: the schedule is planned over
+// the run's -epochs, kept in its checkpoint.
+func TestResumeCosineMidRun(t *testing.T) {
+	dir := t.TempDir()
+	common := []string{"-net", "mlp", "-limit", "384", "-batch", "64", "-seed", "7", "-schedule", "cosine", "-wd", "0.01", "-epochs", "4"}
+	straight := filepath.Join(dir, "straight")
+	if code, _, e := train(t, append(common, "-out", straight)...); code != 0 {
+		t.Fatalf("straight run: exit %d: %s", code, e)
+	}
+	resumed := filepath.Join(dir, "resumed")
+	var e bytes.Buffer
+	if code := run(&stopAfter{context.Background(), 6*2 + 3}, append(common, "-out", resumed), io.Discard, &e); code != exitInterrupted {
+		t.Fatalf("stopped run: exit %d, want %d: %s", code, exitInterrupted, e.String())
+	}
+	if !strings.Contains(e.String(), "interrupted in epoch 3 at step 3 of 6") {
+		t.Errorf("stopped run: %q", e.String())
+	}
+	if code, _, e := train(t, "-resume", resumed); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, e)
+	}
+	sameLosses(t, "resumed", readMetrics(t, resumed), readMetrics(t, straight))
+
+	// Raising -epochs re-plans the decay over the new total, and says so.
+	code, out, stderr := train(t, "-resume", straight, "-epochs", "6")
+	if want := "the cosine schedule is re-planned from 4 to 6 epochs: the rate goes from 0 to 0.00025 here"; code != 0 || !strings.Contains(out, want) {
+		t.Errorf("resume with -epochs 6: exit %d, stdout %q, stderr %q; want it to say %q", code, out, stderr, want)
+	}
+}
+
+// -schedule and -wd reach the solver: each changes the run's losses from
+// the first epoch, where the rate is still close to -lr, to the last.
+func TestScheduleAndWeightDecayApply(t *testing.T) {
+	dir := t.TempDir()
+	common := []string{"-net", "mlp", "-limit", "384", "-batch", "64", "-epochs", "3"}
+	metrics := map[string][][]string{}
+	for name, flags := range map[string][]string{
+		"constant": nil,
+		"cosine":   {"-schedule", "cosine"},
+		"wd":       {"-wd", "0.5"},
+	} {
+		out := filepath.Join(dir, name)
+		if code, _, e := train(t, append(append(common, flags...), "-out", out)...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, e)
+		}
+		metrics[name] = readMetrics(t, out)
+	}
+	for _, name := range []string{"cosine", "wd"} {
+		if slices.Equal(metrics[name][3][:4], metrics["constant"][3][:4]) {
+			t.Errorf("%s: epoch 3 metrics %v, the same as at a constant rate without decay", name, metrics[name][3][:4])
 		}
 	}
 }
@@ -133,6 +207,10 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-lr", "NaN"}, "-lr NaN"},
 		{[]string{"-lr", "Inf"}, "-lr +Inf"},
 		{[]string{"-solver", "newton"}, `unknown solver "newton"`},
+		{[]string{"-schedule", "step"}, `-schedule: unknown schedule "step" (have cosine, constant)`},
+		{[]string{"-wd", "-0.1"}, "-wd -0.1: want a finite number ≥ 0"},
+		{[]string{"-wd", "NaN"}, "-wd NaN"},
+		{[]string{"-wd", "2000"}, "-wd 2000: want a finite number ≥ 0 with lr·λ < 1"},
 		{[]string{"-loss", "hinge"}, `unknown loss "hinge"`},
 		{[]string{"-net", "linear", "-loss", "bce", "-out", out}, "sigmoid output"},
 		{[]string{"-hidden", "256,x"}, "-hidden"},

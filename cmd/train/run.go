@@ -53,6 +53,7 @@ type state struct {
 
 type runner struct {
 	state
+	planned        int // epochs the run had been planned for, when -resume changes them
 	out            string
 	data           *datasets.MNIST
 	model          *graph.Model
@@ -142,9 +143,19 @@ func newRun(o *options, stdout, stderr io.Writer) (*runner, error) {
 		if err := r.trainer.Restore(ck); err != nil {
 			return nil, usageError{fmt.Errorf("-resume %s: %w", r.out, err)}
 		}
-		if steps := r.trainer.StepsPerEpoch(data.Train.Len()); r.trainer.Step >= steps {
+		steps := r.trainer.StepsPerEpoch(data.Train.Len())
+		if r.trainer.Step >= steps {
 			return nil, usageError{fmt.Errorf("-resume %s: the checkpoint is at step %d of an epoch of %d steps (has the data in %s changed?)",
 				r.out, r.trainer.Step, steps, dataName(c.Data))}
+		}
+		if r.planned != 0 && r.planned != c.Epochs && c.Schedule != "constant" {
+			// The schedule follows the new total: say what that does to the rate.
+			at := func(epochs int) float64 {
+				done := float64(r.trainer.Epoch*steps+r.trainer.Step) / float64(epochs*steps)
+				return c.LR * r.trainer.Schedule.Factor(min(done, 1))
+			}
+			fmt.Fprintf(stdout, "the %s schedule is re-planned from %d to %d epochs: the rate goes from %.3g to %.3g here\n",
+				c.Schedule, r.planned, c.Epochs, at(r.planned), at(c.Epochs))
 		}
 	}
 	return r, nil
@@ -230,7 +241,7 @@ func (r *runner) loadResume(o *options) error {
 		if o.Epochs < 1 {
 			return usageError{fmt.Errorf("-epochs %d: want ≥ 1", o.Epochs)}
 		}
-		r.Epochs = o.Epochs
+		r.planned, r.Epochs = r.Epochs, o.Epochs
 	}
 	return nil
 }
