@@ -90,15 +90,15 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	def := nets.DefaultConfig()
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.Net, "net", "mlp", "architecture: "+netNames())
+	fs.StringVar(&o.Net, "net", "mlp", "architecture: "+names(nets.All(), func(s nets.Spec) string { return s.Name }))
 	fs.IntVar(&o.Arch.Latent, "latent", def.Latent, "code size k (conv: code channels); unless given, conv 8, vae 20, deep 30")
 	hidden := fs.String("hidden", joinInts(def.Hidden), "encoder hidden sizes, comma-separated (mirrored in the decoder)")
 	fs.IntVar(&o.Epochs, "epochs", 10, "epochs to train (in total, when resuming)")
 	fs.IntVar(&o.Batch, "batch", 128, "batch size")
 	fs.Float64Var(&o.LR, "lr", 1e-3, "learning rate")
-	fs.StringVar(&o.Solver, "solver", "adam", "solver: "+solverNames())
+	fs.StringVar(&o.Solver, "solver", "adam", "solver: "+names(graph.Solvers, func(s graph.SolverSpec) string { return s.Name }))
 	fs.Float64Var(&o.WeightDecay, "wd", 0, "decoupled weight decay λ: every step first shrinks the weights by (1 − lr·λ), as AdamW")
-	fs.StringVar(&o.Schedule, "schedule", "constant", "learning-rate schedule over the run: "+scheduleNames())
+	fs.StringVar(&o.Schedule, "schedule", "constant", "learning-rate schedule over the run: "+names(graph.Schedules, func(s graph.Schedule) string { return s.Name }))
 	fs.StringVar(&o.Loss, "loss", "", "loss: l2, mse or bce (default: the net's own)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of initialisation, shuffling and noise")
 	fs.StringVar(&o.Data, "data", "", "folder with the four MNIST-format IDX files (default: the MNIST bundled with GoMNIST)")
@@ -232,28 +232,13 @@ func defaultOut(net string) string {
 	return filepath.Join("runs", net+"-"+time.Now().Format("20060102-150405"))
 }
 
-func netNames() string {
-	var names []string
-	for _, s := range nets.All() {
-		names = append(names, s.Name)
+// names joins the names of a registry's entries, for flag help.
+func names[T any](entries []T, name func(T) string) string {
+	var out []string
+	for _, e := range entries {
+		out = append(out, name(e))
 	}
-	return strings.Join(names, ", ")
-}
-
-func solverNames() string {
-	var names []string
-	for _, s := range graph.Solvers {
-		names = append(names, s.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
-func scheduleNames() string {
-	var names []string
-	for _, s := range graph.Schedules {
-		names = append(names, s.Name)
-	}
-	return strings.Join(names, ", ")
+	return strings.Join(out, ", ")
 }
 
 func joinInts(v []int) string {
