@@ -3,7 +3,6 @@ package graph
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -43,16 +42,7 @@ var Losses = []Loss{L2, MSE, BCE, BCESum}
 
 // LossByName finds a loss.
 func LossByName(name string) (Loss, error) {
-	for _, l := range Losses {
-		if l.Name == name {
-			return l, nil
-		}
-	}
-	names := make([]string, len(Losses))
-	for i, l := range Losses {
-		names[i] = l.Name
-	}
-	return Loss{}, fmt.Errorf("unknown loss %q (have %s)", name, strings.Join(names, ", "))
+	return byName("loss", name, Losses, func(l Loss) string { return l.Name })
 }
 
 func sqErr(b *Builder, x, recon *G.Node) *G.Node {

@@ -1,10 +1,6 @@
 package graph
 
-import (
-	"fmt"
-	"math"
-	"strings"
-)
+import "math"
 
 // Schedule scales the learning rate over a run. Factor(done) multiplies the
 // base rate for the step taken when the fraction done ∈ [0, 1) of the run's
@@ -25,12 +21,11 @@ var Schedules = []Schedule{
 
 // ScheduleByName returns the named schedule.
 func ScheduleByName(name string) (Schedule, error) {
-	names := make([]string, len(Schedules))
-	for i, s := range Schedules {
-		if s.Name == name {
-			return s, nil
-		}
-		names[i] = s.Name
-	}
-	return Schedule{}, fmt.Errorf("unknown schedule %q (have %s)", name, strings.Join(names, ", "))
+	return byName("schedule", name, Schedules, func(s Schedule) string { return s.Name })
+}
+
+// Rate is the learning rate of the step taken when done of the run's total
+// steps are behind: lr·Factor(done/total), held at its end value past the end.
+func (s Schedule) Rate(lr float64, done, total int) float64 {
+	return lr * s.Factor(min(float64(done)/float64(total), 1))
 }

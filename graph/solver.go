@@ -3,7 +3,6 @@ package graph
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -61,14 +60,11 @@ func NewSolver(name string, lr float64) (Solver, error) {
 	if !(lr > 0) || math.IsInf(lr, 0) {
 		return nil, fmt.Errorf("learning rate %v: want a finite number > 0", lr)
 	}
-	names := make([]string, len(Solvers))
-	for i, s := range Solvers {
-		if s.Name == name {
-			return s.New(lr), nil
-		}
-		names[i] = s.Name
+	spec, err := byName("solver", name, Solvers, func(s SolverSpec) string { return s.Name })
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("unknown solver %q (have %s)", name, strings.Join(names, ", "))
+	return spec.New(lr), nil
 }
 
 type solver struct {

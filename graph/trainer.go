@@ -129,8 +129,7 @@ func (t *Trainer) RunEpoch(ctx context.Context, data *datasets.Set, progress Pro
 		}
 		copy(t.idx, perm[t.Step*t.Batch:(t.Step+1)*t.Batch])
 		if t.Schedule.Factor != nil && t.Epochs > 0 {
-			done := min(float64(t.Epoch*steps+t.Step)/float64(t.Epochs*steps), 1)
-			t.Solver.SetLearnRate(t.LR * t.Schedule.Factor(done))
+			t.Solver.SetLearnRate(t.Schedule.Rate(t.LR, t.Epoch*steps+t.Step, t.Epochs*steps))
 		}
 		loss, err := t.step(data)
 		if err != nil {

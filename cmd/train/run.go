@@ -150,10 +150,8 @@ func newRun(o *options, stdout, stderr io.Writer) (*runner, error) {
 		}
 		if r.planned != 0 && r.planned != c.Epochs && c.Schedule != "constant" {
 			// The schedule follows the new total: say what that does to the rate.
-			at := func(epochs int) float64 {
-				done := float64(r.trainer.Epoch*steps+r.trainer.Step) / float64(epochs*steps)
-				return c.LR * r.trainer.Schedule.Factor(min(done, 1))
-			}
+			done := r.trainer.Epoch*steps + r.trainer.Step
+			at := func(epochs int) float64 { return r.trainer.Schedule.Rate(c.LR, done, epochs*steps) }
 			fmt.Fprintf(stdout, "the %s schedule is re-planned from %d to %d epochs: the rate goes from %.3g to %.3g here\n",
 				c.Schedule, r.planned, c.Epochs, at(r.planned), at(c.Epochs))
 		}
