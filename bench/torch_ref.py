@@ -101,8 +101,11 @@ class AE(nn.Module):
         init_for_activations(self.enc)
         init_for_activations(self.dec)
 
+    def logits(self, x):
+        return self.dec(self.enc(x))
+
     def forward(self, x):
-        out = self.dec(self.enc(x))
+        out = self.logits(x)
         return torch.sigmoid(out) if self.act else out
 
 
@@ -151,9 +154,12 @@ class VAE(nn.Module):
     def forward(self, x):  # the deterministic reconstruction, from z = mu
         return torch.sigmoid(self.decode_logits(self.encode(x)[0]))
 
-    def loss(self, x):
+    def loss(self, x, eps=None):
+        """-ELBO per image, z = mu + eps * sigma; eps drawn here unless given."""
         mu, logvar = self.encode(x)
-        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        if eps is None:
+            eps = torch.randn_like(mu)
+        z = mu + eps * torch.exp(0.5 * logvar)
         bce = F.binary_cross_entropy_with_logits(self.decode_logits(z), x, reduction="sum")
         kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
         return (bce + kld) / x.shape[0]

@@ -33,6 +33,14 @@ type Trainer struct {
 	LR       float64
 	Epochs   int
 
+	// Watch, if set, sees every step's inputs just before the step runs:
+	// the batch x (Batch×Dim values) and the noise inputs (a VAE's ε, a
+	// denoising mask), one slice per Builder.Gaussian or Builder.Bernoulli
+	// node in the order the net declared them. The slices are reused by the
+	// next step. It serves to record a run, e.g. to replay it in PyTorch
+	// (bench/lockstep).
+	Watch func(x []float32, noise [][]float32)
+
 	Epoch   int     // epochs completed
 	Step    int     // steps completed in the current epoch
 	LossSum float64 // sum of the step losses of the current epoch so far
@@ -163,6 +171,13 @@ func (t *Trainer) step(data *datasets.Set) (float64, error) {
 		if err := G.Let(n.Node, t.noiseBufs[i]); err != nil {
 			return 0, err
 		}
+	}
+	if t.Watch != nil {
+		noise := make([][]float32, len(t.noiseBufs))
+		for i, buf := range t.noiseBufs {
+			noise[i] = buf.Float32s()
+		}
+		t.Watch(t.xBuf.Float32s(), noise)
 	}
 	defer t.vm.Reset()
 	if err := t.vm.RunAll(); err != nil {
