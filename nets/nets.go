@@ -80,10 +80,12 @@ type Spec struct {
 	Loss string // the default loss: "mse", "bce", "bce-sum" or "l2"
 	New  func(Config) (graph.Net, error)
 
-	// Optional. Latent and Hidden replace DefaultLatent and DefaultHidden
-	// for this net in cmd/train, unless given on the command line.
+	// Optional. Latent and Hidden replace DefaultLatent and DefaultHidden,
+	// and Batch cmd/train's batch size (128), for this net in cmd/train,
+	// unless given on the command line.
 	Latent int
 	Hidden []int
+	Batch  int
 	// Generative: codes drawn from N(0, I) decode to images (vae).
 	Generative bool
 	// Side > 0: the net takes only square images whose side is a multiple

@@ -91,10 +91,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.Net, "net", "mlp", "architecture: "+names(nets.All(), func(s nets.Spec) string { return s.Name }))
-	fs.IntVar(&o.Arch.Latent, "latent", def.Latent, "code size k (conv: code channels); unless given, conv 8, vae 20, deep 30")
-	hidden := fs.String("hidden", joinInts(def.Hidden), "encoder hidden sizes, comma-separated (mirrored in the decoder)")
+	fs.IntVar(&o.Arch.Latent, "latent", def.Latent, "code size k (conv: code channels)"+perNet(func(s nets.Spec) string { return nonZero(s.Latent) }))
+	hidden := fs.String("hidden", joinInts(def.Hidden), "encoder hidden sizes, comma-separated (mirrored in the decoder)"+
+		perNet(func(s nets.Spec) string { return joinInts(s.Hidden) }))
 	fs.IntVar(&o.Epochs, "epochs", 10, "epochs to train (in total, when resuming)")
-	fs.IntVar(&o.Batch, "batch", 128, "batch size")
+	fs.IntVar(&o.Batch, "batch", defaultBatch, "batch size"+perNet(func(s nets.Spec) string { return nonZero(s.Batch) }))
 	fs.Float64Var(&o.LR, "lr", 1e-3, "learning rate")
 	fs.StringVar(&o.Solver, "solver", "adam", "solver: "+names(graph.Solvers, func(s graph.SolverSpec) string { return s.Name }))
 	fs.Float64Var(&o.WeightDecay, "wd", 0, "decoupled weight decay λ: every step first shrinks the weights by (1 − lr·λ), as AdamW")
@@ -151,6 +152,9 @@ func (o *options) validate() error {
 	}
 	if spec.Hidden != nil && !o.set["hidden"] {
 		o.Arch.Hidden = slices.Clone(spec.Hidden)
+	}
+	if spec.Batch > 0 && !o.set["batch"] {
+		o.Batch = spec.Batch
 	}
 	c = o.Config
 	if c.Loss == "" {
@@ -239,6 +243,32 @@ func names[T any](entries []T, name func(T) string) string {
 		out = append(out, name(e))
 	}
 	return strings.Join(out, ", ")
+}
+
+// defaultBatch is the batch size of nets whose Spec sets none.
+const defaultBatch = 128
+
+// perNet lists, for a flag's help, the nets with a default of their own:
+// value gives a net's default, "" for none.
+func perNet(value func(nets.Spec) string) string {
+	var own []string
+	for _, s := range nets.All() {
+		if v := value(s); v != "" {
+			own = append(own, s.Name+" "+v)
+		}
+	}
+	if own == nil {
+		return ""
+	}
+	return "; unless given, " + strings.Join(own, ", ")
+}
+
+// nonZero formats a per-net default, "" when it is 0 (not set).
+func nonZero(v int) string {
+	if v == 0 {
+		return ""
+	}
+	return strconv.Itoa(v)
 }
 
 func joinInts(v []int) string {

@@ -291,3 +291,28 @@ func TestInterruptAndResume(t *testing.T) {
 		t.Errorf("after resume to 3 epochs (from %d): %d metric rows, want 4", done, len(rows))
 	}
 }
+
+// A net's own sizes and batch replace the general defaults, unless given.
+func TestPerNetDefaults(t *testing.T) {
+	for _, c := range []struct {
+		args   []string
+		latent int
+		hidden []int
+		batch  int
+	}{
+		{[]string{"-net", "mlp"}, 32, []int{256, 64}, 128},
+		{[]string{"-net", "vae"}, 20, []int{400}, 64},
+		{[]string{"-net", "vae", "-batch", "128", "-latent", "2"}, 2, []int{400}, 128},
+		{[]string{"-net", "deep", "-hidden", "100"}, 30, []int{100}, 128},
+		{[]string{"-net", "conv"}, 8, []int{256, 64}, 128},
+	} {
+		o, err := parseFlags(c.args, io.Discard)
+		if err != nil {
+			t.Errorf("%v: %v", c.args, err)
+			continue
+		}
+		if o.Arch.Latent != c.latent || !slices.Equal(o.Arch.Hidden, c.hidden) || o.Batch != c.batch {
+			t.Errorf("%v: latent %d, hidden %v, batch %d; want %d, %v, %d", c.args, o.Arch.Latent, o.Arch.Hidden, o.Batch, c.latent, c.hidden, c.batch)
+		}
+	}
+}
