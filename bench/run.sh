@@ -11,7 +11,7 @@
 #   s/epoch       median over every measured epoch of every round, the first
 #                 epoch included (the runs are short; the raw list is printed too)
 #   ratio         ours / PyTorch s/epoch (> 1: we are slower)
-#   samples/s     trained samples per epoch (468 steps × 128 = 59904) / median s/epoch
+#   samples/s     trained samples per epoch (468 steps × 128 = 59904; 937 × 64 = 59968) / median s/epoch
 #   peak RSS      ours: GNU time's %M of the training binary; PyTorch: its own
 #                 getrusage(RUSAGE_SELF).ru_maxrss — both the peak resident set, MiB
 #   test MSE      mean over 10000 test images × 784 pixels of (x − x')², last round
@@ -21,6 +21,7 @@
 # Environment (all optional):
 #   ROUNDS   rounds per arch (default 3)
 #   EPOCHS   epochs per run (default 2 for mlp and linear, 1 for deep)
+#   BATCH    batch size of both sides (default 128; the vae's own is 64)
 #   THREADS  PyTorch threads: torch.set_num_threads and OPENBLAS_NUM_THREADS
 #            (default 2); ours uses GOMAXPROCS (by default every core)
 #   DATA     folder with the MNIST IDX files (default: the GoMNIST module's data/,
@@ -44,7 +45,7 @@
 #   conv    the convolutional net of nets/conv.go, BCE     ours: -net conv -loss bce
 #   vae     784-400-(μ, log σ² 20) / 20-400-784, BCE summed ours: -net vae -loss bce-sum
 #           over pixels + KL; PyTorch's default init
-# All: Adam lr 1e-3 (constant), batch 128, seed 1, float32, a fresh permutation per epoch, the
+# All: Adam lr 1e-3 (constant), batch 128 (BATCH), seed 1, float32, a fresh permutation per epoch, the
 # last partial batch dropped; the dense nets MSE, He-uniform weights before a ReLU and
 # Glorot-uniform elsewhere, zero biases.
 set -euo pipefail
@@ -56,11 +57,12 @@ ARCHS=("$@")
 [ ${#ARCHS[@]} -gt 0 ] || ARCHS=(mlp linear deep)
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
+BATCH=${BATCH:-128}
 PY=${PYTHON:-/usr/bin/python3}
 for a in "${ARCHS[@]}"; do
 	case $a in linear | mlp | deep | conv | vae) ;; *) echo "bench: unknown arch '$a' (have mlp linear deep conv vae)" >&2; exit 2 ;; esac
 done
-for v in ROUNDS THREADS ${EPOCHS:+EPOCHS}; do
+for v in ROUNDS THREADS BATCH ${EPOCHS:+EPOCHS}; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "bench: $v=${!v}: want a positive integer" >&2; exit 2; }
 done
 epochs_for() { if [ -n "${EPOCHS:-}" ]; then echo "$EPOCHS"; elif [ "$1" = deep ] || [ "$1" = conv ]; then echo 1; else echo 2; fi; }
@@ -150,7 +152,7 @@ run_ours() { # arch round
 	e=$(epochs_for "$arch")
 	dir=$OUT/ours-$arch-r$r
 	# shellcheck disable=SC2046
-	local cmd=("$BIN" $(ours_args "$arch") -epochs "$e" -batch 128 -lr 0.001 -schedule constant -solver adam -loss "$(loss_for "$arch")" -seed 1 "${OURS_DATA[@]}" -out "$dir")
+	local cmd=("$BIN" $(ours_args "$arch") -epochs "$e" -batch "$BATCH" -lr 0.001 -schedule constant -solver adam -loss "$(loss_for "$arch")" -seed 1 "${OURS_DATA[@]}" -out "$dir")
 	echo "  round $r  ours:    ${cmd[*]}"
 	if [ $HAVE_TIME = 1 ]; then
 		/usr/bin/time -f '%M' -o "$dir.rss" "${cmd[@]}" >"$dir.log" 2>&1 || rc=$?
@@ -183,8 +185,8 @@ run_torch() { # arch round
 	local arch=$1 r=$2 e log rc=0
 	e=$(epochs_for "$arch")
 	log=$OUT/torch-$arch-r$r.log
-	echo "  round $r  pytorch: OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$THREADS $PY bench/torch_ref.py $arch --epochs $e --threads $THREADS --schedule constant --data $DATA"
-	OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$THREADS "$PY" "$ROOT/bench/torch_ref.py" "$arch" --epochs "$e" --threads "$THREADS" --schedule constant --data "$DATA" >"$log" 2>&1 || rc=$?
+	echo "  round $r  pytorch: OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$THREADS $PY bench/torch_ref.py $arch --epochs $e --batch $BATCH --threads $THREADS --schedule constant --data $DATA"
+	OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$THREADS "$PY" "$ROOT/bench/torch_ref.py" "$arch" --epochs "$e" --batch "$BATCH" --threads "$THREADS" --schedule constant --data "$DATA" >"$log" 2>&1 || rc=$?
 	if [ $rc != 0 ]; then
 		echo "bench: PyTorch failed (exit $rc) on $arch; the end of $log:" >&2
 		tail -n 20 "$log" >&2

@@ -304,7 +304,7 @@ func TestPerNetDefaults(t *testing.T) {
 		{[]string{"-net", "vae"}, 20, []int{400}, 64},
 		{[]string{"-net", "vae", "-batch", "128", "-latent", "2"}, 2, []int{400}, 128},
 		{[]string{"-net", "deep", "-hidden", "100"}, 30, []int{100}, 128},
-		{[]string{"-net", "conv"}, 8, []int{256, 64}, 128},
+		{[]string{"-net", "conv"}, 8, []int{256, 64}, 64},
 	} {
 		o, err := parseFlags(c.args, io.Discard)
 		if err != nil {
