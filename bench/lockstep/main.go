@@ -8,9 +8,9 @@
 //	go run ./bench/lockstep -net vae -epochs 10 -out /tmp/ls
 //	OMP_WAIT_POLICY=passive /usr/bin/python3 bench/torch_lockstep.py /tmp/ls
 //
-// The run is cmd/train's with its default settings (Adam, lr 1e-3, batch
-// 128, the net's default loss and sizes), on all training images unless
-// -limit N keeps the first N.
+// The run is cmd/train's with its default settings (Adam, lr 1e-3, the net's
+// batch size, loss and sizes), on all training images unless -limit N keeps
+// the first N; -batch N changes the batch size.
 // The folder receives, all little-endian:
 //
 //	lockstep.json  the settings, parameter names and shapes, noise shapes,
@@ -76,12 +76,13 @@ func run(args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of initialisation, shuffling and noise")
 	data := fs.String("data", "", "folder with the MNIST IDX files (default: GoMNIST's)")
 	limit := fs.Int("limit", 0, "train on the first N training images only (0: all)")
+	batch := fs.Int("batch", 0, "batch size (default: the net's, as cmd/train's)")
 	out := fs.String("out", "", "folder to write the record to (created; must not hold a record)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *out == "" || *epochs < 1 || *limit < 0 || fs.NArg() > 0 {
-		return errors.New("usage: lockstep -out DIR [-net NAME] [-epochs N ≥ 1] [-seed N] [-data DIR] [-limit N ≥ 0]")
+	if *out == "" || *epochs < 1 || *limit < 0 || *batch < 0 || fs.NArg() > 0 {
+		return errors.New("usage: lockstep -out DIR [-net NAME] [-epochs N ≥ 1] [-seed N] [-data DIR] [-limit N ≥ 0] [-batch N ≥ 1]")
 	}
 	if _, err := os.Stat(filepath.Join(*out, "lockstep.json")); err == nil {
 		return fmt.Errorf("%s already holds a record: give a new -out", *out)
@@ -117,12 +118,18 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	const lr, batch = 1e-3, 128
+	if *batch == 0 {
+		*batch = 128
+		if spec.Batch > 0 {
+			*batch = spec.Batch
+		}
+	}
+	const lr = 1e-3
 	solver, err := graph.NewSolver("adam", lr)
 	if err != nil {
 		return err
 	}
-	tr, err := graph.NewTrainer(model, solver, batch, *seed)
+	tr, err := graph.NewTrainer(model, solver, *batch, *seed)
 	if err != nil {
 		return err
 	}
@@ -130,7 +137,7 @@ func run(args []string) error {
 		return err
 	}
 
-	m := Manifest{Net: *net, Loss: spec.Loss, Seed: *seed, Epochs: *epochs, Batch: batch, LR: lr,
+	m := Manifest{Net: *net, Loss: spec.Loss, Seed: *seed, Epochs: *epochs, Batch: *batch, LR: lr,
 		Train: mnist.Train.Len(), StepsPerEpoch: tr.StepsPerEpoch(mnist.Train.Len())}
 	for _, name := range model.Params.Names() {
 		m.Params = append(m.Params, Tensor{name, model.Params.Get(name).Shape()})
@@ -159,7 +166,7 @@ func run(args []string) error {
 		if m.Noise == nil {
 			m.Noise = []Tensor{}
 			for i, n := range bufs {
-				m.Noise = append(m.Noise, Tensor{fmt.Sprintf("noise%d", i), []int{batch, len(n) / batch}})
+				m.Noise = append(m.Noise, Tensor{fmt.Sprintf("noise%d", i), []int{*batch, len(n) / *batch}})
 			}
 		}
 		for _, n := range bufs {

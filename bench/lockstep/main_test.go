@@ -12,7 +12,7 @@ import (
 // into the same folder is refused without touching the first.
 func TestRecord(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rec")
-	if err := run([]string{"-net", "vae", "-limit", "512", "-epochs", "2", "-out", dir}); err != nil {
+	if err := run([]string{"-net", "vae", "-limit", "512", "-batch", "128", "-epochs", "2", "-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, "lockstep.json"))
@@ -32,7 +32,7 @@ func TestRecord(t *testing.T) {
 		params += n
 	}
 	steps := m.Epochs * m.StepsPerEpoch
-	if m.StepsPerEpoch != 4 || len(m.Noise) != 1 || m.Noise[0].Shape[1] != 20 || len(m.EpochLoss) != 2 || m.OursSampled == nil {
+	if m.Batch != 128 || m.StepsPerEpoch != 4 || len(m.Noise) != 1 || m.Noise[0].Shape[1] != 20 || len(m.EpochLoss) != 2 || m.OursSampled == nil {
 		t.Fatalf("manifest %s: want 4 steps per epoch, one noise input ε of 20 per image, 2 epoch losses, a sampled test loss", raw)
 	}
 	for file, want := range map[string]int{
@@ -60,7 +60,7 @@ func TestRecord(t *testing.T) {
 	if again, _ := os.ReadFile(filepath.Join(dir, "lockstep.json")); string(again) != string(raw) {
 		t.Error("the refused run changed lockstep.json")
 	}
-	for _, args := range [][]string{{"-net", "vae"}, {"-out", dir + "2", "-net", "nosuch"}, {"-out", dir + "3", "-epochs", "0"}} {
+	for _, args := range [][]string{{"-net", "vae"}, {"-out", dir + "2", "-net", "nosuch"}, {"-out", dir + "3", "-epochs", "0"}, {"-out", dir + "4", "-batch", "-1"}} {
 		if err := run(args); err == nil {
 			t.Errorf("lockstep %v: no error", args)
 		}
