@@ -53,6 +53,7 @@ type Trainer struct {
 	cost      *G.Node
 	noiseIn   []Noise
 	noiseBufs []*tensor.Dense
+	noiseData [][]float32 // the values of noiseBufs, for Watch
 	learn     []G.ValueGrad
 	idx       []int
 	batch     batchJob
@@ -90,7 +91,9 @@ func NewTrainer(m *Model, solver Solver, batch int, seed uint64) (*Trainer, erro
 	t.xBuf = tensor.New(tensor.WithShape(batch, m.Dim), tensor.Of(tensor.Float32))
 	t.noiseIn = b.NoiseInputs()
 	for _, n := range t.noiseIn {
-		t.noiseBufs = append(t.noiseBufs, tensor.New(tensor.WithShape(n.Node.Shape()...), tensor.Of(tensor.Float32)))
+		buf := tensor.New(tensor.WithShape(n.Node.Shape()...), tensor.Of(tensor.Float32))
+		t.noiseBufs = append(t.noiseBufs, buf)
+		t.noiseData = append(t.noiseData, buf.Float32s())
 	}
 	t.idx = make([]int, batch)
 	return t, nil
@@ -166,18 +169,13 @@ func (t *Trainer) step(data *datasets.Set) (float64, error) {
 		return 0, err
 	}
 	for i, n := range t.noiseIn {
-		buf := t.noiseBufs[i].Float32s()
-		t.draw(n, buf)
+		t.draw(n, t.noiseData[i])
 		if err := G.Let(n.Node, t.noiseBufs[i]); err != nil {
 			return 0, err
 		}
 	}
 	if t.Watch != nil {
-		noise := make([][]float32, len(t.noiseBufs))
-		for i, buf := range t.noiseBufs {
-			noise[i] = buf.Float32s()
-		}
-		t.Watch(t.xBuf.Float32s(), noise)
+		t.Watch(t.xBuf.Float32s(), t.noiseData)
 	}
 	defer t.vm.Reset()
 	if err := t.vm.RunAll(); err != nil {

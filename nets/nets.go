@@ -49,6 +49,7 @@ var (
 	DefaultNoiseLevel = 0.3
 	DefaultL1         = 1e-4
 	DefaultBeta       = 1.0
+	DefaultBatch      = 128 // cmd/train's batch size
 )
 
 // DefaultConfig returns the default configuration for 28×28 images.
@@ -80,9 +81,9 @@ type Spec struct {
 	Loss string // the default loss: "mse", "bce", "bce-sum" or "l2"
 	New  func(Config) (graph.Net, error)
 
-	// Optional. Latent and Hidden replace DefaultLatent and DefaultHidden,
-	// and Batch cmd/train's batch size (128), for this net in cmd/train,
-	// unless given on the command line.
+	// Optional. Latent, Hidden and Batch replace DefaultLatent,
+	// DefaultHidden and DefaultBatch for this net (Spec.Config,
+	// Spec.BatchSize); cmd/train's flags replace them in turn.
 	Latent int
 	Hidden []int
 	Batch  int
@@ -91,6 +92,27 @@ type Spec struct {
 	// Side > 0: the net takes only square images whose side is a multiple
 	// of Side (conv: 4, for two 2×2 poolings).
 	Side int
+}
+
+// Config is the net's default configuration: DefaultConfig with the net's
+// own Latent and Hidden, if it has them.
+func (s Spec) Config() Config {
+	c := DefaultConfig()
+	if s.Latent > 0 {
+		c.Latent = s.Latent
+	}
+	if s.Hidden != nil {
+		c.Hidden = slices.Clone(s.Hidden)
+	}
+	return c
+}
+
+// BatchSize is the net's training batch size: its own Batch, or DefaultBatch.
+func (s Spec) BatchSize() int {
+	if s.Batch > 0 {
+		return s.Batch
+	}
+	return DefaultBatch
 }
 
 var (

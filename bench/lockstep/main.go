@@ -32,7 +32,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/graph"
@@ -98,14 +97,8 @@ func run(args []string) error {
 	if *limit > 0 && *limit < mnist.Train.Len() {
 		mnist.Train = mnist.Train.Head(*limit)
 	}
-	c := nets.DefaultConfig()
+	c := spec.Config()
 	c.Dim = mnist.Train.Dim()
-	if spec.Latent > 0 {
-		c.Latent = spec.Latent
-	}
-	if spec.Hidden != nil {
-		c.Hidden = slices.Clone(spec.Hidden)
-	}
 	arch, err := nets.New(*net, c)
 	if err != nil {
 		return err
@@ -119,10 +112,7 @@ func run(args []string) error {
 		return err
 	}
 	if *batch == 0 {
-		*batch = 128
-		if spec.Batch > 0 {
-			*batch = spec.Batch
-		}
+		*batch = spec.BatchSize()
 	}
 	const lr = 1e-3
 	solver, err := graph.NewSolver("adam", lr)

@@ -22,7 +22,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -95,7 +94,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	hidden := fs.String("hidden", joinInts(def.Hidden), "encoder hidden sizes, comma-separated (mirrored in the decoder)"+
 		perNet(func(s nets.Spec) string { return joinInts(s.Hidden) }))
 	fs.IntVar(&o.Epochs, "epochs", 10, "epochs to train (in total, when resuming)")
-	fs.IntVar(&o.Batch, "batch", defaultBatch, "batch size"+perNet(func(s nets.Spec) string { return nonZero(s.Batch) }))
+	fs.IntVar(&o.Batch, "batch", nets.DefaultBatch, "batch size"+perNet(func(s nets.Spec) string { return nonZero(s.Batch) }))
 	fs.Float64Var(&o.LR, "lr", 1e-3, "learning rate")
 	fs.StringVar(&o.Solver, "solver", "adam", "solver: "+names(graph.Solvers, func(s graph.SolverSpec) string { return s.Name }))
 	fs.Float64Var(&o.WeightDecay, "wd", 0, "decoupled weight decay λ: every step first shrinks the weights by (1 − lr·λ), as AdamW")
@@ -146,15 +145,16 @@ func (o *options) validate() error {
 	if err != nil {
 		return usageError{fmt.Errorf("-net: %w", err)}
 	}
-	// The net's own sizes replace the general defaults unless given.
-	if spec.Latent > 0 && !o.set["latent"] {
-		o.Arch.Latent = spec.Latent
+	// The net's own sizes and batch replace the general defaults unless given.
+	own := spec.Config()
+	if !o.set["latent"] {
+		o.Arch.Latent = own.Latent
 	}
-	if spec.Hidden != nil && !o.set["hidden"] {
-		o.Arch.Hidden = slices.Clone(spec.Hidden)
+	if !o.set["hidden"] {
+		o.Arch.Hidden = own.Hidden
 	}
-	if spec.Batch > 0 && !o.set["batch"] {
-		o.Batch = spec.Batch
+	if !o.set["batch"] {
+		o.Batch = spec.BatchSize()
 	}
 	c = o.Config
 	if c.Loss == "" {
@@ -244,9 +244,6 @@ func names[T any](entries []T, name func(T) string) string {
 	}
 	return strings.Join(out, ", ")
 }
-
-// defaultBatch is the batch size of nets whose Spec sets none.
-const defaultBatch = 128
 
 // perNet lists, for a flag's help, the nets with a default of their own:
 // value gives a net's default, "" for none.
