@@ -22,7 +22,7 @@ import (
 // reference run used) gave a worse test MSE here, 0.00415 against 0.00402
 // after 10 epochs (batch 128).
 //
-// cmd/train trains it in batches of 64 (Spec.Batch), not 128: on a
+// cmd/train trains it in batches of 64 (Spec.Training), not 128: on a
 // validation split (bench/valsplit.py; 10 epochs) batches of 64 ended at an
 // MSE of 0.00376 and 0.00355 for seeds 1 and 2, batches of 128 at 0.00438
 // and 0.00432, for epochs about 1.3 times as long.
@@ -50,7 +50,7 @@ func (n Conv) Decoder(b *graph.Builder, z *G.Node) *G.Node {
 
 func init() {
 	Register(Spec{Name: "conv", Doc: "conv3×3 16, pool, conv3×3 k, pool (code k×7×7); mirrored with 2× upsampling, sigmoid output", Loss: "bce",
-		Latent: 8, Side: 4, Batch: 64,
+		Latent: 8, Side: 4, Training: Training{Batch: 64},
 		New: func(c Config) (graph.Net, error) {
 			side := int(math.Round(math.Sqrt(float64(c.Dim))))
 			if side*side != c.Dim || side%4 != 0 {

@@ -49,8 +49,15 @@ var (
 	DefaultNoiseLevel = 0.3
 	DefaultL1         = 1e-4
 	DefaultBeta       = 1.0
-	DefaultBatch      = 128 // cmd/train's batch size
+	DefaultTraining   = Training{Batch: 128, Schedule: "constant"}
 )
+
+// Training is how cmd/train trains a net unless its flags say otherwise.
+type Training struct {
+	Batch       int     // batch size
+	Schedule    string  // learning-rate schedule: graph.ScheduleByName
+	WeightDecay float64 // decoupled weight decay λ (graph.Solver.SetWeightDecay)
+}
 
 // DefaultConfig returns the default configuration for 28×28 images.
 func DefaultConfig() Config {
@@ -81,12 +88,13 @@ type Spec struct {
 	Loss string // the default loss: "mse", "bce", "bce-sum" or "l2"
 	New  func(Config) (graph.Net, error)
 
-	// Optional. Latent, Hidden and Batch replace DefaultLatent,
-	// DefaultHidden and DefaultBatch for this net (Spec.Config,
-	// Spec.BatchSize); cmd/train's flags replace them in turn.
-	Latent int
-	Hidden []int
-	Batch  int
+	// Optional. Latent and Hidden replace DefaultLatent and DefaultHidden
+	// for this net (Spec.Config), and the non-zero fields of Training those
+	// of DefaultTraining (Spec.Recipe); cmd/train's flags replace them in
+	// turn.
+	Latent   int
+	Hidden   []int
+	Training Training
 	// Generative: codes drawn from N(0, I) decode to images (vae).
 	Generative bool
 	// Side > 0: the net takes only square images whose side is a multiple
@@ -107,12 +115,20 @@ func (s Spec) Config() Config {
 	return c
 }
 
-// BatchSize is the net's training batch size: its own Batch, or DefaultBatch.
-func (s Spec) BatchSize() int {
-	if s.Batch > 0 {
-		return s.Batch
+// Recipe is the net's Training with DefaultTraining's values in its zero
+// fields.
+func (s Spec) Recipe() Training {
+	t := DefaultTraining
+	if s.Training.Batch > 0 {
+		t.Batch = s.Training.Batch
 	}
-	return DefaultBatch
+	if s.Training.Schedule != "" {
+		t.Schedule = s.Training.Schedule
+	}
+	if s.Training.WeightDecay != 0 {
+		t.WeightDecay = s.Training.WeightDecay
+	}
+	return t
 }
 
 var (

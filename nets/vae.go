@@ -22,10 +22,10 @@ import (
 // nn.Linear, like the reference run: Glorot-uniform weights and zero biases
 // ended 10 epochs at a test loss of 105.95 per image instead of 105.51.
 //
-// cmd/train trains it in batches of 64 (Spec.Batch), not 128: on a
+// cmd/train trains it in batches of 64 (Spec.Training), not 128: on a
 // validation split (bench/valsplit.py; seeds 1–3, 10 epochs) batches of 64
 // ended at a loss of 106.45 and an MSE(μ) of 0.00986 on average, batches of
-// 128 at 107.19 and 0.01017, for epochs about 1.4 times as long.
+// 128 at 107.19 and 0.01017, for epochs about 1.5 times as long.
 type VAE struct {
 	MLP
 	Beta  float64 // β, the weight of the KL term
@@ -75,7 +75,7 @@ func (n VAE) Decoder(b *graph.Builder, z *G.Node) *G.Node {
 
 func init() {
 	Register(Spec{Name: "vae", Doc: "variational: 784-400 ReLU → μ, log σ² (k = 20), decoder k-400-784, sigmoid output; loss bce-sum + β·KL", Loss: "bce-sum",
-		Latent: 20, Hidden: []int{400}, Batch: 64, Generative: true,
+		Latent: 20, Hidden: []int{400}, Training: Training{Batch: 64}, Generative: true,
 		New: func(c Config) (graph.Net, error) {
 			if c.Beta < 0 {
 				return nil, fmt.Errorf("vae: β %v, want ≥ 0", c.Beta)

@@ -8,9 +8,9 @@
 //	go run ./bench/lockstep -net vae -epochs 10 -out /tmp/ls
 //	OMP_WAIT_POLICY=passive /usr/bin/python3 bench/torch_lockstep.py /tmp/ls
 //
-// The run is cmd/train's with its default settings (Adam, lr 1e-3, the net's
-// batch size, loss and sizes), on all training images unless -limit N keeps
-// the first N; -batch N changes the batch size.
+// The run is cmd/train's with Adam at a constant rate of 1e-3 and no weight
+// decay, and the net's own batch size, loss and sizes; on all training images
+// unless -limit N keeps the first N; -batch N changes the batch size.
 // The folder receives, all little-endian:
 //
 //	lockstep.json  the settings, parameter names and shapes, noise shapes,
@@ -112,7 +112,7 @@ func run(args []string) error {
 		return err
 	}
 	if *batch == 0 {
-		*batch = spec.BatchSize()
+		*batch = spec.Recipe().Batch
 	}
 	const lr = 1e-3
 	solver, err := graph.NewSolver("adam", lr)

@@ -94,11 +94,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	hidden := fs.String("hidden", joinInts(def.Hidden), "encoder hidden sizes, comma-separated (mirrored in the decoder)"+
 		perNet(func(s nets.Spec) string { return joinInts(s.Hidden) }))
 	fs.IntVar(&o.Epochs, "epochs", 10, "epochs to train (in total, when resuming)")
-	fs.IntVar(&o.Batch, "batch", nets.DefaultBatch, "batch size"+perNet(func(s nets.Spec) string { return nonZero(s.Batch) }))
+	fs.IntVar(&o.Batch, "batch", nets.DefaultTraining.Batch, "batch size"+perNet(func(s nets.Spec) string { return nonZero(s.Training.Batch) }))
 	fs.Float64Var(&o.LR, "lr", 1e-3, "learning rate")
 	fs.StringVar(&o.Solver, "solver", "adam", "solver: "+names(graph.Solvers, func(s graph.SolverSpec) string { return s.Name }))
-	fs.Float64Var(&o.WeightDecay, "wd", 0, "decoupled weight decay λ: every step first shrinks the weights by (1 − lr·λ), as AdamW")
-	fs.StringVar(&o.Schedule, "schedule", "constant", "learning-rate schedule over the run: "+names(graph.Schedules, func(s graph.Schedule) string { return s.Name }))
+	fs.Float64Var(&o.WeightDecay, "wd", nets.DefaultTraining.WeightDecay, "decoupled weight decay λ: every step first shrinks the weights by (1 − lr·λ), as AdamW"+
+		perNet(func(s nets.Spec) string { return nonZeroFloat(s.Training.WeightDecay) }))
+	fs.StringVar(&o.Schedule, "schedule", nets.DefaultTraining.Schedule, "learning-rate schedule over the run: "+names(graph.Schedules, func(s graph.Schedule) string { return s.Name })+
+		perNet(func(s nets.Spec) string { return s.Training.Schedule }))
 	fs.StringVar(&o.Loss, "loss", "", "loss: l2, mse or bce (default: the net's own)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of initialisation, shuffling and noise")
 	fs.StringVar(&o.Data, "data", "", "folder with the four MNIST-format IDX files (default: the MNIST bundled with GoMNIST)")
@@ -145,7 +147,7 @@ func (o *options) validate() error {
 	if err != nil {
 		return usageError{fmt.Errorf("-net: %w", err)}
 	}
-	// The net's own sizes and batch replace the general defaults unless given.
+	// The net's own sizes and training replace the general defaults unless given.
 	own := spec.Config()
 	if !o.set["latent"] {
 		o.Arch.Latent = own.Latent
@@ -153,8 +155,15 @@ func (o *options) validate() error {
 	if !o.set["hidden"] {
 		o.Arch.Hidden = own.Hidden
 	}
+	recipe := spec.Recipe()
 	if !o.set["batch"] {
-		o.Batch = spec.BatchSize()
+		o.Batch = recipe.Batch
+	}
+	if !o.set["schedule"] {
+		o.Schedule = recipe.Schedule
+	}
+	if !o.set["wd"] {
+		o.WeightDecay = recipe.WeightDecay
 	}
 	c = o.Config
 	if c.Loss == "" {
@@ -266,6 +275,14 @@ func nonZero(v int) string {
 		return ""
 	}
 	return strconv.Itoa(v)
+}
+
+// nonZeroFloat is nonZero for a float64 default.
+func nonZeroFloat(v float64) string {
+	if v == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 func joinInts(v []int) string {

@@ -292,27 +292,31 @@ func TestInterruptAndResume(t *testing.T) {
 	}
 }
 
-// A net's own sizes and batch replace the general defaults, unless given.
+// A net's own sizes and training replace the general defaults, unless given.
 func TestPerNetDefaults(t *testing.T) {
 	for _, c := range []struct {
-		args   []string
-		latent int
-		hidden []int
-		batch  int
+		args     []string
+		latent   int
+		hidden   []int
+		batch    int
+		schedule string
+		wd       float64
 	}{
-		{[]string{"-net", "mlp"}, 32, []int{256, 64}, 128},
-		{[]string{"-net", "vae"}, 20, []int{400}, 64},
-		{[]string{"-net", "vae", "-batch", "128", "-latent", "2"}, 2, []int{400}, 128},
-		{[]string{"-net", "deep", "-hidden", "100"}, 30, []int{100}, 128},
-		{[]string{"-net", "conv"}, 8, []int{256, 64}, 64},
+		{[]string{"-net", "mlp"}, 32, []int{256, 64}, 128, "constant", 0},
+		{[]string{"-net", "vae"}, 20, []int{400}, 64, "constant", 0},
+		{[]string{"-net", "vae", "-batch", "128", "-latent", "2"}, 2, []int{400}, 128, "constant", 0},
+		{[]string{"-net", "deep"}, 30, []int{1000, 500, 250}, 128, "cosine", 0.1},
+		{[]string{"-net", "deep", "-hidden", "100", "-schedule", "constant", "-wd", "0"}, 30, []int{100}, 128, "constant", 0},
+		{[]string{"-net", "conv"}, 8, []int{256, 64}, 64, "constant", 0},
 	} {
 		o, err := parseFlags(c.args, io.Discard)
 		if err != nil {
 			t.Errorf("%v: %v", c.args, err)
 			continue
 		}
-		if o.Arch.Latent != c.latent || !slices.Equal(o.Arch.Hidden, c.hidden) || o.Batch != c.batch {
-			t.Errorf("%v: latent %d, hidden %v, batch %d; want %d, %v, %d", c.args, o.Arch.Latent, o.Arch.Hidden, o.Batch, c.latent, c.hidden, c.batch)
+		if o.Arch.Latent != c.latent || !slices.Equal(o.Arch.Hidden, c.hidden) || o.Batch != c.batch || o.Schedule != c.schedule || o.WeightDecay != c.wd {
+			t.Errorf("%v: latent %d, hidden %v, batch %d, schedule %s, wd %v; want %d, %v, %d, %s, %v", c.args,
+				o.Arch.Latent, o.Arch.Hidden, o.Batch, o.Schedule, o.WeightDecay, c.latent, c.hidden, c.batch, c.schedule, c.wd)
 		}
 	}
 }
