@@ -152,7 +152,7 @@ run_ours() { # arch round
 	e=$(epochs_for "$arch")
 	dir=$OUT/ours-$arch-r$r
 	# shellcheck disable=SC2046
-	local cmd=("$BIN" $(ours_args "$arch") -epochs "$e" -batch "$BATCH" -lr 0.001 -schedule constant -solver adam -loss "$(loss_for "$arch")" -seed 1 "${OURS_DATA[@]}" -out "$dir")
+	local cmd=("$BIN" $(ours_args "$arch") -epochs "$e" -batch "$BATCH" -lr 0.001 -schedule constant -wd 0 -solver adam -loss "$(loss_for "$arch")" -seed 1 "${OURS_DATA[@]}" -out "$dir")
 	echo "  round $r  ours:    ${cmd[*]}"
 	if [ $HAVE_TIME = 1 ]; then
 		/usr/bin/time -f '%M' -o "$dir.rss" "${cmd[@]}" >"$dir.log" 2>&1 || rc=$?
