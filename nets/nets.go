@@ -59,6 +59,20 @@ type Training struct {
 	WeightDecay float64 // decoupled weight decay λ (graph.Solver.SetWeightDecay)
 }
 
+// check reports a recipe with a negative batch size or weight decay, or an
+// unknown schedule (zero values are fine: they mean the defaults).
+func (t Training) check() error {
+	if t.Schedule != "" {
+		if _, err := graph.ScheduleByName(t.Schedule); err != nil {
+			return fmt.Errorf("Training.Schedule: %w", err)
+		}
+	}
+	if t.Batch < 0 || !(t.WeightDecay >= 0) {
+		return fmt.Errorf("Training %+v: want a batch size and weight decay ≥ 0", t)
+	}
+	return nil
+}
+
 // DefaultConfig returns the default configuration for 28×28 images.
 func DefaultConfig() Config {
 	return Config{Dim: 784, Latent: DefaultLatent, Hidden: slices.Clone(DefaultHidden),
@@ -146,6 +160,9 @@ func Register(s Spec) {
 	}
 	if _, dup := registry[s.Name]; dup {
 		panic("nets: " + s.Name + " registered twice")
+	}
+	if err := s.Training.check(); err != nil {
+		panic("nets: " + s.Name + ": " + err.Error())
 	}
 	registry[s.Name] = s
 }

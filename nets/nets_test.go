@@ -589,6 +589,8 @@ func TestRegistry(t *testing.T) {
 		{"duplicate", nets.Spec{Name: specs[0].Name, Doc: "again", Loss: "mse", New: specs[0].New}, "registered twice"},
 		{"no name", nets.Spec{Doc: "x", Loss: "mse", New: specs[0].New}, "Name"},
 		{"no New", nets.Spec{Name: "no-new-" + specs[0].Name, Loss: "mse"}, "New"},
+		{"unknown schedule", nets.Spec{Name: "bad-schedule", Loss: "mse", New: specs[0].New, Training: nets.Training{Schedule: "step"}}, `unknown schedule "step"`},
+		{"negative batch", nets.Spec{Name: "bad-batch", Loss: "mse", New: specs[0].New, Training: nets.Training{Batch: -1}}, "batch size"},
 	}
 	for _, p := range panics {
 		t.Run(p.name, func(t *testing.T) {
