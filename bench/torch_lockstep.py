@@ -31,7 +31,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_ref as R  # noqa: E402
 
-TORCH_ARCH = {"linear": "linear", "mlp": "mlp", "deep": "deep", "conv": "conv", "vae": "vae"}
+TWINS = ("linear", "mlp", "deep", "conv", "vae")  # nets with a twin in torch_ref.py, by the same name
 
 
 def load_params(model, flat, specs):
@@ -98,11 +98,11 @@ def main():
             m = json.load(f)
     except (OSError, ValueError) as e:
         sys.exit(f"torch_lockstep: {path('lockstep.json')}: {e}")
-    if m["net"] not in TORCH_ARCH:
-        sys.exit(f"torch_lockstep: net {m['net']!r} has no PyTorch twin (have {', '.join(TORCH_ARCH)})")
+    if m["net"] not in TWINS:
+        sys.exit(f"torch_lockstep: net {m['net']!r} has no PyTorch twin (have {', '.join(TWINS)})")
     torch.set_num_threads(a.threads)
 
-    model = R.build(TORCH_ARCH[m["net"]])
+    model = R.build(m["net"])
     load_params(model, np.fromfile(path("init.f32"), np.float32), m["params"])
     folder = R.find_data(a.data)
     xtr = torch.from_numpy(R.load(folder, "train-images-idx3-ubyte"))
