@@ -14,7 +14,7 @@ import "github.com/aegraph/aegraph/graph"
 // and a cosine schedule (Spec.Training), which take it past the paper's 3.00
 // per test image:
 //
-//	go run ./cmd/train -net deep -epochs 120   # 2.82, 25 minutes
+//	go run ./cmd/train -net deep -epochs 120   # 2.82, 24 minutes
 //
 // They help in short runs too: on a validation split (bench/valsplit.py; 10
 // epochs, seeds 1 and 2) the MSE was 0.00536 and 0.00535 with them, 0.00608
