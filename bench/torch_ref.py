@@ -165,6 +165,25 @@ class VAE(nn.Module):
         return (bce + kld) / x.shape[0]
 
 
+def evaluate(model, xte, vae):
+    """{"test_mse": mean (x - x')^2 over the test images and pixels} (the vae's x'
+    from z = mu), and for the vae "test_loss": -ELBO per image with z sampled from
+    torch's RNG, as pytorch/examples and aegraph report it."""
+    se, tl = 0.0, 0.0
+    with torch.no_grad():
+        model.eval()
+        for i in range(0, xte.shape[0], 1000):
+            xb = xte[i:i + 1000]
+            se += float(((model(xb) - xb) ** 2).sum(dtype=torch.float64))
+            if vae:
+                tl += float(model.loss(xb)) * xb.shape[0]
+        model.train()
+    out = {"test_mse": se / (xte.shape[0] * DIM)}
+    if vae:
+        out["test_loss"] = tl / xte.shape[0]
+    return out
+
+
 def build(arch):
     if arch == "conv":
         return Conv()
@@ -284,18 +303,7 @@ def main():
         line = {"epoch": ep, "seconds": round(dt, 4), "samples_per_s": round(steps * a.batch / dt, 1),
                 "train_loss": float(total) / steps}
         if ep == a.epochs:
-            with torch.no_grad():
-                model.eval()
-                se, tl = 0.0, 0.0
-                for i in range(0, xte.shape[0], 1000):
-                    xb = xte[i:i + 1000]
-                    se += float(((model(xb) - xb) ** 2).sum(dtype=torch.float64))
-                    if a.arch == "vae":  # -ELBO per image with z sampled, as pytorch/examples and aegraph report it
-                        tl += float(model.loss(xb)) * xb.shape[0]
-                model.train()
-            line["test_mse"] = se / (xte.shape[0] * DIM)
-            if a.arch == "vae":
-                line["test_loss"] = tl / xte.shape[0]
+            line.update(evaluate(model, xte, a.arch == "vae"))
         print(json.dumps(line), flush=True)
 
     print(json.dumps({"peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True)

@@ -24,6 +24,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -146,11 +147,12 @@ func run(args []string) error {
 		return err
 	}
 
-	noise, err := os.Create(filepath.Join(*out, "noise.f32"))
+	noiseFile, err := os.Create(filepath.Join(*out, "noise.f32"))
 	if err != nil {
 		return err
 	}
-	defer noise.Close()
+	defer noiseFile.Close()
+	noise := bufio.NewWriter(noiseFile)
 	var writeErr error
 	tr.Watch = func(_ []float32, bufs [][]float32) {
 		if m.Noise == nil {
@@ -181,7 +183,10 @@ func run(args []string) error {
 		m.EpochLoss = append(m.EpochLoss, mean)
 		fmt.Fprintf(os.Stderr, "epoch %d: train loss %.6g\n", e+1, mean)
 	}
-	if err := noise.Close(); err != nil {
+	if err := noise.Flush(); err != nil {
+		return fmt.Errorf("writing the noise: %w", err)
+	}
+	if err := noiseFile.Close(); err != nil {
 		return err
 	}
 	if err := writeFile(filepath.Join(*out, "loss.f64"), losses); err != nil {

@@ -98,7 +98,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.LR, "lr", 1e-3, "learning rate")
 	fs.StringVar(&o.Solver, "solver", "adam", "solver: "+names(graph.Solvers, func(s graph.SolverSpec) string { return s.Name }))
 	fs.Float64Var(&o.WeightDecay, "wd", nets.DefaultTraining.WeightDecay, "decoupled weight decay λ: every step first shrinks the weights by (1 − lr·λ), as AdamW"+
-		perNet(func(s nets.Spec) string { return nonZeroFloat(s.Training.WeightDecay) }))
+		perNet(func(s nets.Spec) string { return nonZero(s.Training.WeightDecay) }))
 	fs.StringVar(&o.Schedule, "schedule", nets.DefaultTraining.Schedule, "learning-rate schedule over the run: "+names(graph.Schedules, func(s graph.Schedule) string { return s.Name })+
 		perNet(func(s nets.Spec) string { return s.Training.Schedule }))
 	fs.StringVar(&o.Loss, "loss", "", "loss: l2, mse or bce (default: the net's own)")
@@ -270,19 +270,11 @@ func perNet(value func(nets.Spec) string) string {
 }
 
 // nonZero formats a per-net default, "" when it is 0 (not set).
-func nonZero(v int) string {
+func nonZero[T int | float64](v T) string {
 	if v == 0 {
 		return ""
 	}
-	return strconv.Itoa(v)
-}
-
-// nonZeroFloat is nonZero for a float64 default.
-func nonZeroFloat(v float64) string {
-	if v == 0 {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
+	return fmt.Sprint(v)
 }
 
 func joinInts(v []int) string {
