@@ -1,5 +1,6 @@
 // Package datasets reads the MNIST handwritten-digit data set from its IDX
-// files and provides deterministic shuffling for training loops.
+// files. A Set serves its images in batches of float32 pixels in [0, 1]
+// (pixel/255): it is the graph.Data that models and trainers read.
 //
 // The four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte,
 // t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte) may be gzipped, with a .gz
@@ -17,7 +18,7 @@
 //	const bs = 64
 //	x := make([]float32, bs*m.Train.Dim()) // (bs, 784) row-major
 //	for epoch := 0; epoch < epochs; epoch++ {
-//		perm := datasets.Perm(m.Train.Len(), seed, epoch)
+//		perm := train.Perm(m.Train.Len(), seed, epoch) // or any order
 //		for i := 0; i+bs <= len(perm); i += bs {
 //			m.Train.Batch(x, perm[i:i+bs])
 //			// … feed x to the model …

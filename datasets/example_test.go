@@ -22,15 +22,3 @@ func ExampleLoad() {
 	// 60000 10000 784
 	// labels [5 0] pixels in 0 .. 1
 }
-
-func ExamplePerm() {
-	for epoch := range 3 {
-		fmt.Println(datasets.Perm(8, 1, epoch))
-	}
-	fmt.Println(datasets.Perm(8, 1, 0)) // the same as epoch 0 above
-	// Output:
-	// [5 3 1 2 6 7 0 4]
-	// [6 3 2 1 4 5 0 7]
-	// [1 2 5 0 3 7 4 6]
-	// [5 3 1 2 6 7 0 4]
-}

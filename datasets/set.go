@@ -12,6 +12,9 @@ type Set struct {
 // Len returns the number of images n in s.
 func (s *Set) Len() int { return len(s.Labels) }
 
+// Shape returns the shape of one image, (1, Rows, Cols): one grey channel.
+func (s *Set) Shape() []int { return []int{1, s.Rows, s.Cols} }
+
 // Dim returns the number of pixels in one image, Rows*Cols (784 for MNIST).
 func (s *Set) Dim() int { return s.Rows * s.Cols }
 

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -136,6 +137,25 @@ type Noise struct {
 	P    float64 // Bernoulli's probability of a 1
 }
 
+// Fill writes fresh draws from rng into buf, the values of n's node, in
+// order: N(0, 1) draws, or 0/1 draws that are 1 with probability P.
+func (n Noise) Fill(rng *rand.Rand, buf []float32) {
+	switch n.Kind {
+	case Gaussian:
+		for i := range buf {
+			buf[i] = float32(rng.NormFloat64())
+		}
+	case Bernoulli:
+		for i := range buf {
+			if rng.Float64() < n.P {
+				buf[i] = 1
+			} else {
+				buf[i] = 0
+			}
+		}
+	}
+}
+
 // Gaussian declares a noise input of N(0, 1) draws with the given shape
 // (including the batch dimension).
 func (b *Builder) Gaussian(name string, shape ...int) *G.Node {
@@ -173,9 +193,11 @@ func (b *Builder) Penalties() []*G.Node { return b.penalties }
 // from, or nil: binary cross-entropy is computed stably from logits.
 func (b *Builder) Logits(out *G.Node) *G.Node { return b.logits[out] }
 
-// Must records err and returns n: it lets nets call Gorgonia's operations
-// inline, as in b.Must(G.Mul(x, w)).
-func (b *Builder) Must(n *G.Node, err error) *G.Node {
+// Try records err and returns n (nil after any error, this one or an earlier
+// one): it lets nets call Gorgonia's operations inline, as in
+// b.Try(G.Mul(x, w)). Prefer Op1 and Op2, which also track whether the result
+// depends on a parameter.
+func (b *Builder) Try(n *G.Node, err error) *G.Node {
 	if b.err != nil {
 		return nil
 	}
@@ -203,7 +225,7 @@ func (b *Builder) Op1(f func(a *G.Node) (*G.Node, error), a *G.Node) *G.Node {
 	if !b.ok(a) {
 		return nil
 	}
-	return b.derived(b.Must(f(a)), a)
+	return b.derived(b.Try(f(a)), a)
 }
 
 // Op2 applies a two-input Gorgonia operation such as G.Add or G.HadamardProd,
@@ -212,7 +234,7 @@ func (b *Builder) Op2(f func(a, c *G.Node) (*G.Node, error), a, c *G.Node) *G.No
 	if !b.ok(a, c) {
 		return nil
 	}
-	return b.derived(b.Must(f(a, c)), a, c)
+	return b.derived(b.Try(f(a, c)), a, c)
 }
 
 // Mean is the mean of every element of a: a scalar node.
@@ -220,7 +242,7 @@ func (b *Builder) Mean(a *G.Node) *G.Node {
 	if !b.ok(a) {
 		return nil
 	}
-	return b.Must(G.Mean(a))
+	return b.Try(G.Mean(a))
 }
 
 // Scale is s·a for a constant s.

@@ -105,24 +105,6 @@ func sameBits(t *testing.T, a, b map[string][]float32) {
 	}
 }
 
-// newTrainer builds a model of net with an adam trainer.
-func newTrainer(t *testing.T, net graph.Net, loss graph.Loss, initSeed uint64, lr float64, batch int, seed uint64) *graph.Trainer {
-	t.Helper()
-	m, err := graph.NewModel(net, loss, 784, initSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := graph.NewSolver("adam", lr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := graph.NewTrainer(m, s, batch, seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
-
 // fill is an initialiser that copies vals.
 func fill(vals []float64) graph.Init {
 	return func(_ *rand.Rand, _ []int, dst []float64) { copy(dst, vals) }

@@ -4,23 +4,31 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/aegraph/aegraph/graph/ops"
+	"github.com/aegraph/aegraph/internal/named"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// Loss is a reconstruction loss ℓ(x, x'), averaged over the batch.
+// Loss is a reconstruction loss ℓ(x, x'), averaged over the batch. F builds
+// it on b's graph from x and recon, both (batch, …): a scalar node. A loss of
+// one's own is a Loss with an F, e.g. from b.Op2 and b.Mean.
 type Loss struct {
 	Name string
 	Doc  string
-	f    func(b *Builder, x, recon *G.Node) *G.Node
+	F    func(b *Builder, x, recon *G.Node) *G.Node
 }
 
-// Build adds ℓ(x, x') to b's graph: a scalar node. x and recon are (batch, …).
+// Build adds ℓ(x, x') to b's graph: a scalar node.
 func (l Loss) Build(b *Builder, x, recon *G.Node) *G.Node {
 	if !b.ok(x, recon) {
 		return nil
 	}
-	return l.f(b, x, recon)
+	if l.F == nil {
+		b.Fail(fmt.Errorf("loss %q has no function F", l.Name), "loss")
+		return nil
+	}
+	return l.F(b, x, recon)
 }
 
 var (
@@ -42,19 +50,19 @@ var Losses = []Loss{L2, MSE, BCE, BCESum}
 
 // LossByName finds a loss.
 func LossByName(name string) (Loss, error) {
-	return byName("loss", name, Losses, func(l Loss) string { return l.Name })
+	return named.Find("loss", name, Losses, func(l Loss) string { return l.Name })
 }
 
 func sqErr(b *Builder, x, recon *G.Node) *G.Node {
-	d := b.Must(G.Sub(x, recon))
+	d := b.Try(G.Sub(x, recon))
 	if !b.ok(d) {
 		return nil
 	}
-	return b.Must(G.Square(d))
+	return b.Try(G.Square(d))
 }
 
 func mse(b *Builder, x, recon *G.Node) *G.Node {
-	return b.meanLoss(false, x, recon)
+	return b.Try(ops.MeanSquare(x, recon))
 }
 
 func l2(b *Builder, x, recon *G.Node) *G.Node {
@@ -66,30 +74,30 @@ func l2(b *Builder, x, recon *G.Node) *G.Node {
 	for i := range axes {
 		axes[i] = i + 1
 	}
-	perImage := b.Must(G.Sum(se, axes...))
+	perImage := b.Try(G.Sum(se, axes...))
 	if !b.ok(perImage) {
 		return nil
 	}
 	// The tiny ε keeps the gradient of √ finite at a perfect reconstruction.
 	eps := b.Scalar(1e-12)
-	sum := b.Must(G.Add(perImage, eps))
+	sum := b.Try(G.Add(perImage, eps))
 	if !b.ok(sum) {
 		return nil
 	}
-	norm := b.Must(G.Sqrt(sum))
+	norm := b.Try(G.Sqrt(sum))
 	if !b.ok(norm) {
 		return nil
 	}
-	return b.Must(G.Mean(norm))
+	return b.Try(G.Mean(norm))
 }
 
 func bce(b *Builder, x, recon *G.Node) *G.Node {
 	a := b.Logits(recon)
 	if a == nil {
-		b.Fail(fmt.Errorf("needs a sigmoid output (the decoder's last activation is not graph.Sigmoid); use -loss mse or l2"), "bce")
+		b.Fail(fmt.Errorf("needs a sigmoid output (the decoder's last activation is not graph.Sigmoid); choose mse or l2"), "bce")
 		return nil
 	}
-	return b.meanLoss(true, x, a)
+	return b.Try(ops.MeanBCE(x, a))
 }
 
 func bceSum(b *Builder, x, recon *G.Node) *G.Node {

@@ -6,8 +6,6 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-
-	"github.com/aegraph/aegraph/datasets"
 )
 
 // Model is a net with its parameters and loss: what a trained autoencoder is.
@@ -18,8 +16,9 @@ type Model struct {
 	Net    Net
 	Loss   Loss
 	Params *Params
-	Dim    int   // values per input image, e.g. 784
-	Code   []int // shape of one code z, e.g. [32]
+	Shape  []int // shape of one input sample, e.g. (1, 28, 28)
+	Dim    int   // values per input sample, Size(Shape), e.g. 784: x is (batch, Dim)
+	Code   []int // shape of one code z, e.g. (32), or (8, 7, 7) for conv
 
 	graphs map[graphKey]*inference
 }
@@ -40,10 +39,14 @@ type inference struct {
 	outputs []*G.Node
 }
 
-// NewModel declares net over inputs of dim values and creates its parameters,
+// NewModel declares net over input samples of the given shape, each fed to
+// the net as a row of Size(shape) values, and creates its parameters,
 // initialised from seed.
-func NewModel(net Net, loss Loss, dim int, seed uint64) (*Model, error) {
-	m := &Model{Net: net, Loss: loss, Params: NewParams(tensor.Float32, seed), Dim: dim, graphs: map[graphKey]*inference{}}
+func NewModel(net Net, loss Loss, shape []int, seed uint64) (*Model, error) {
+	if len(shape) == 0 || Size(shape) < 1 {
+		return nil, fmt.Errorf("input shape %v: want at least one value", shape)
+	}
+	m := &Model{Net: net, Loss: loss, Params: NewParams(tensor.Float32, seed), Shape: slices.Clone(shape), Dim: Size(shape), graphs: map[graphKey]*inference{}}
 	inf, err := m.graph("eval", 1)
 	if err != nil {
 		return nil, err
@@ -53,13 +56,7 @@ func NewModel(net Net, loss Loss, dim int, seed uint64) (*Model, error) {
 }
 
 // CodeSize is the number of values in one code z.
-func (m *Model) CodeSize() int {
-	n := 1
-	for _, d := range m.Code {
-		n *= d
-	}
-	return n
-}
+func (m *Model) CodeSize() int { return Size(m.Code) }
 
 func (m *Model) graph(kind string, batch int) (*inference, error) {
 	key := graphKey{kind, batch}
@@ -113,7 +110,7 @@ func (inf *inference) run(in []float32, dst ...[]float32) (cost float64, err err
 		}
 	}
 	if inf.cost != nil {
-		cost = scalar(inf.cost)
+		cost = ScalarValue(inf.cost)
 	}
 	return cost, nil
 }
@@ -155,13 +152,13 @@ func (m *Model) apply(kind string, in []float32, inSize, outSize int) ([]float32
 
 // Eval holds the measures of a model on a data set.
 type Eval struct {
-	Loss float64 // the model's loss (with penalties), mean over images
-	MSE  float64 // mean over images and pixels of (x − x')², x' deterministic
+	Loss float64 // the model's loss (with penalties), mean over samples
+	MSE  float64 // mean over samples and values of (x − x')², x' deterministic
 }
 
 // Evaluate measures the model on every image of data, in batches of up to
-// batch images (the last partial batch included).
-func (m *Model) Evaluate(data *datasets.Set, batch int) (Eval, error) {
+// batch samples (the last partial batch included).
+func (m *Model) Evaluate(data Data, batch int) (Eval, error) {
 	recon := make([]float32, batch*m.Dim)
 	return m.evaluate(data, batch, func(xb []float32, k int) (float64, []float32, error) {
 		inf, err := m.graph("eval", k)
@@ -173,15 +170,15 @@ func (m *Model) Evaluate(data *datasets.Set, batch int) (Eval, error) {
 	})
 }
 
-// evaluate feeds data through run in batches of up to batch images and
+// evaluate feeds data through run in batches of up to batch samples and
 // averages run's loss and the squared error of the reconstructions it returns.
-func (m *Model) evaluate(data *datasets.Set, batch int, run func(xb []float32, k int) (cost float64, recon []float32, err error)) (Eval, error) {
+func (m *Model) evaluate(data Data, batch int, run func(xb []float32, k int) (cost float64, recon []float32, err error)) (Eval, error) {
 	n := data.Len()
 	if n == 0 {
-		return Eval{}, fmt.Errorf("evaluate: no images")
+		return Eval{}, fmt.Errorf("evaluate: no samples")
 	}
-	if data.Dim() != m.Dim {
-		return Eval{}, fmt.Errorf("evaluate: images have %d pixels, the model takes %d", data.Dim(), m.Dim)
+	if err := m.Check(data); err != nil {
+		return Eval{}, fmt.Errorf("evaluate: %w", err)
 	}
 	x := make([]float32, batch*m.Dim)
 	idx := make([]int, batch)
@@ -206,8 +203,9 @@ func (m *Model) evaluate(data *datasets.Set, batch int, run func(xb []float32, k
 	return Eval{Loss: lossSum / float64(n), MSE: seSum / float64(n*m.Dim)}, nil
 }
 
-// scalar reads a scalar node's value (valid until the machine is reset).
-func scalar(n *G.Node) float64 {
+// ScalarValue reads the value of a scalar node, such as a loss, after a run of
+// its graph's machine (and before the machine is reset).
+func ScalarValue(n *G.Node) float64 {
 	switch v := n.Value().Data().(type) {
 	case float32:
 		return float64(v)
@@ -221,11 +219,11 @@ func scalar(n *G.Node) float64 {
 	panic(fmt.Sprintf("graph: node %v holds %T, not a scalar", n, n.Value().Data()))
 }
 
-// EncodeSet encodes the first n images of data, a chunk at a time, into codes
-// (n, CodeSize()), without holding all n images as float32 at once.
-func (m *Model) EncodeSet(data *datasets.Set, n int) ([]float32, error) {
-	if data.Dim() != m.Dim {
-		return nil, fmt.Errorf("encode: images have %d pixels, the model takes %d", data.Dim(), m.Dim)
+// EncodeSet encodes the first n samples of data, a chunk at a time, into codes
+// (n, CodeSize()), without holding all n samples as float32 at once.
+func (m *Model) EncodeSet(data Data, n int) ([]float32, error) {
+	if err := m.Check(data); err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
 	}
 	n = min(n, data.Len())
 	const chunk = applyChunk
@@ -245,4 +243,80 @@ func (m *Model) EncodeSet(data *datasets.Set, n int) ([]float32, error) {
 		copy(z[lo*m.CodeSize():], codes)
 	}
 	return z, nil
+}
+
+// NamedTensor is one parameter: values row-major in Shape.
+type NamedTensor struct {
+	Name  string
+	Shape []int
+	Data  []float64
+}
+
+// NamedParams returns a copy of the model's parameters, in creation order.
+func (m *Model) NamedParams() []NamedTensor {
+	p := m.Params
+	out := make([]NamedTensor, 0, len(p.Names()))
+	for _, name := range p.Names() {
+		t := p.Get(name)
+		out = append(out, NamedTensor{Name: name, Shape: slices.Clone([]int(t.Shape())), Data: toFloat64(t.Data())})
+	}
+	return out
+}
+
+// SetParams copies values into the model's parameters (into the existing
+// tensors, which every graph shares). Names and shapes must match exactly;
+// on a mismatch nothing is changed.
+func (m *Model) SetParams(params []NamedTensor) error {
+	if err := m.CheckParams(params); err != nil {
+		return err
+	}
+	p := m.Params
+	for _, nt := range params {
+		switch d := p.Get(nt.Name).Data().(type) {
+		case []float32:
+			for i, v := range nt.Data {
+				d[i] = float32(v)
+			}
+		case []float64:
+			copy(d, nt.Data)
+		}
+	}
+	return nil
+}
+
+// CheckParams reports an error unless params have exactly the model's
+// parameter names, in order, and shapes.
+func (m *Model) CheckParams(params []NamedTensor) error {
+	p := m.Params
+	names := make([]string, len(params))
+	for i, nt := range params {
+		names[i] = nt.Name
+	}
+	if !slices.Equal(names, p.Names()) {
+		return fmt.Errorf("checkpoint holds parameters %v, but this net has %v (another net or configuration?)", names, p.Names())
+	}
+	for _, nt := range params {
+		want := []int(p.Get(nt.Name).Shape())
+		if !slices.Equal(nt.Shape, want) {
+			return fmt.Errorf("parameter %s: checkpoint shape %v, this net has %v (another code or hidden size?)", nt.Name, nt.Shape, want)
+		}
+		if len(nt.Data) != p.Get(nt.Name).Shape().TotalSize() {
+			return fmt.Errorf("parameter %s: checkpoint has %d values for shape %v", nt.Name, len(nt.Data), nt.Shape)
+		}
+	}
+	return nil
+}
+
+func toFloat64(data any) []float64 {
+	switch d := data.(type) {
+	case []float32:
+		out := make([]float64, len(d))
+		for i, v := range d {
+			out[i] = float64(v)
+		}
+		return out
+	case []float64:
+		return slices.Clone(d)
+	}
+	panic(fmt.Sprintf("graph: unsupported tensor data %T", data))
 }

@@ -67,7 +67,7 @@ func TestEvaluateUsesEveryImage(t *testing.T) {
 			if !ok {
 				t.Fatalf("no per-image definition of loss %q here", loss.Name)
 			}
-			m, err := graph.NewModel(denseNet{784, 16, 4}, loss, 784, 3)
+			m, err := graph.NewModel(denseNet{784, 16, 4}, loss, []int{784}, 3)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +126,7 @@ func relEqual(a, b, tol float64) bool {
 }
 
 func TestModelShapesAndErrors(t *testing.T) {
-	m, err := graph.NewModel(denseNet{784, 16, 5}, graph.MSE, 784, 1)
+	m, err := graph.NewModel(denseNet{784, 16, 5}, graph.MSE, []int{784}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,11 +175,11 @@ func TestModelShapesAndErrors(t *testing.T) {
 		{"Evaluate of no images", func() error {
 			_, err := m.Evaluate(&datasets.Set{Rows: 28, Cols: 28}, 4)
 			return err
-		}, "no images"},
+		}, "no samples"},
 		{"Evaluate of 10×10 images", func() error {
 			_, err := m.Evaluate(&datasets.Set{Pixels: make([]uint8, 100), Labels: []uint8{1}, Rows: 10, Cols: 10}, 4)
 			return err
-		}, "100 pixels"},
+		}, "(100 values)"},
 	}
 	for _, e := range errs {
 		err := e.f()

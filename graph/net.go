@@ -35,7 +35,7 @@ func Autoencoder(b *Builder, net Net, loss Loss, x *G.Node) (z, recon, cost *G.N
 		if !b.ok(cost) {
 			break
 		}
-		cost = b.Must(G.Add(cost, p))
+		cost = b.Try(G.Add(cost, p))
 	}
 	return z, recon, cost
 }

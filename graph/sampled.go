@@ -6,8 +6,6 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-
-	"github.com/aegraph/aegraph/datasets"
 )
 
 // EvaluateSampled is Evaluate on the training expression: its noise inputs
@@ -15,7 +13,7 @@ import (
 // seed, and no gradient is computed. For a VAE, Loss is then the one-sample
 // estimate of −ELBO per image that PyTorch's VAE example reports as its test
 // loss, and MSE that of reconstructions from a sampled z; Evaluate uses z = μ.
-func (m *Model) EvaluateSampled(data *datasets.Set, batch int, seed uint64) (Eval, error) {
+func (m *Model) EvaluateSampled(data Data, batch int, seed uint64) (Eval, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x6576616c))
 	graphs := map[int]*sampledGraph{}
 	defer func() {
@@ -63,16 +61,7 @@ func (g *sampledGraph) run(x []float32, rng *rand.Rand) (float64, []float32, err
 	}
 	for _, n := range g.noise {
 		buf := make([]float32, n.Node.Shape().TotalSize())
-		for i := range buf {
-			switch n.Kind {
-			case Gaussian:
-				buf[i] = float32(rng.NormFloat64())
-			case Bernoulli:
-				if rng.Float64() < n.P {
-					buf[i] = 1
-				}
-			}
-		}
+		n.Fill(rng, buf)
 		if err := G.Let(n.Node, tensor.New(tensor.WithShape(n.Node.Shape()...), tensor.WithBacking(buf))); err != nil {
 			return 0, nil, err
 		}
@@ -82,5 +71,5 @@ func (g *sampledGraph) run(x []float32, rng *rand.Rand) (float64, []float32, err
 		return 0, nil, err
 	}
 	recon := append([]float32(nil), g.recon.Value().Data().([]float32)...)
-	return scalar(g.cost), recon, nil
+	return ScalarValue(g.cost), recon, nil
 }

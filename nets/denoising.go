@@ -35,15 +35,14 @@ func (n Denoising) Encoder(b *graph.Builder, x *G.Node) *G.Node {
 
 func init() {
 	Register(Spec{Name: "denoising", Doc: "the mlp trained on masked or noisy inputs against clean targets", Loss: "mse",
+		Options: []Option{hiddenOption(256, 64),
+			{Name: "noise", Default: "mask", Doc: "corruption: mask (pixels set to 0) or gaussian (σ·ε added)", Check: OneOf("mask", "gaussian")},
+			{Name: "noise-level", Default: 0.3, Doc: "masking probability (< 1) or Gaussian σ", Check: AtLeast(0)}},
 		New: func(c Config) (graph.Net, error) {
-			switch {
-			case c.Noise != "mask" && c.Noise != "gaussian":
-				return nil, fmt.Errorf("denoising: noise %q, want mask or gaussian", c.Noise)
-			case c.Noise == "mask" && (c.NoiseLevel < 0 || c.NoiseLevel >= 1):
-				return nil, fmt.Errorf("denoising: masking probability %v, want 0 ≤ p < 1", c.NoiseLevel)
-			case c.NoiseLevel < 0:
-				return nil, fmt.Errorf("denoising: noise level %v, want ≥ 0", c.NoiseLevel)
+			noise, level := c.Options.String("noise"), c.Options.Float("noise-level")
+			if noise == "mask" && level >= 1 {
+				return nil, fmt.Errorf("denoising: masking probability %v, want 0 ≤ p < 1", level)
 			}
-			return Denoising{MLP: newMLP(c), Noise: c.Noise, Level: c.NoiseLevel}, nil
+			return Denoising{MLP: newMLP(c), Noise: noise, Level: level}, nil
 		}})
 }

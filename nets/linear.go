@@ -6,7 +6,7 @@ import (
 	"github.com/aegraph/aegraph/graph"
 )
 
-// Linear is the linear autoencoder 784 → k → 784 with no activations. Trained
+// Linear is the linear autoencoder D → k → D with no activations. Trained
 // with MSE it converges to the subspace of the first k principal components.
 type Linear struct {
 	Dim, Latent int
@@ -23,6 +23,6 @@ func (n Linear) Decoder(b *graph.Builder, z *G.Node) *G.Node {
 }
 
 func init() {
-	Register(Spec{Name: "linear", Doc: "784-k-784, no activations (PCA's equivalent)", Loss: "mse",
-		New: func(c Config) (graph.Net, error) { return Linear{c.Dim, c.Latent}, nil }})
+	Register(Spec{Name: "linear", Doc: "D-k-D, no activations (PCA's equivalent)", Loss: "mse",
+		New: func(c Config) (graph.Net, error) { return Linear{graph.Size(c.Input), c.Latent}, nil }})
 }

@@ -9,10 +9,11 @@ import (
 	"github.com/aegraph/aegraph/graph"
 )
 
-// MLP is the dense autoencoder: encoder 784-256-64-k with ReLU, a linear
-// code, and the mirrored decoder k-64-256-784 with a sigmoid output.
+// MLP is the dense autoencoder: encoder D-256-64-k with ReLU (D = 784 for
+// MNIST), a linear code, and the mirrored decoder k-64-256-D with a sigmoid
+// output.
 type MLP struct {
-	Dim    int   // input size, 784
+	Dim    int   // input size D, e.g. 784
 	Hidden []int // encoder hidden sizes, [256, 64]; the decoder mirrors them
 	Latent int   // code size k
 }
@@ -35,11 +36,19 @@ func (n MLP) Decoder(b *graph.Builder, z *G.Node) *G.Node {
 	return b.Dense("recon", h, n.Dim, graph.Sigmoid)
 }
 
+// hiddenOption is the option of the dense nets' hidden sizes, each with
+// defaults of its own.
+func hiddenOption(def ...int) Option {
+	return Option{Name: "hidden", Default: def, Doc: "encoder hidden sizes, comma-separated (mirrored in the decoder)", Check: AtLeast(1)}
+}
+
+// newMLP is the MLP that c describes; it reads the option "hidden".
 func newMLP(c Config) MLP {
-	return MLP{Dim: c.Dim, Hidden: slices.Clone(c.Hidden), Latent: c.Latent}
+	return MLP{Dim: graph.Size(c.Input), Hidden: c.Options.Ints("hidden"), Latent: c.Latent}
 }
 
 func init() {
-	Register(Spec{Name: "mlp", Doc: "784-256-64-k ReLU, mirrored decoder, sigmoid output", Loss: "mse",
-		New: func(c Config) (graph.Net, error) { return newMLP(c), nil }})
+	Register(Spec{Name: "mlp", Doc: "D-256-64-k ReLU, mirrored decoder, sigmoid output", Loss: "mse",
+		Options: []Option{hiddenOption(256, 64)},
+		New:     func(c Config) (graph.Net, error) { return newMLP(c), nil }})
 }

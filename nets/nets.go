@@ -2,22 +2,35 @@
 //
 // An architecture is one file: a type whose Encoder and Decoder declare
 // z = E_θ(x) and x' = D_φ(z) as Gorgonia expressions through a graph.Builder,
-// and an init function that registers it by name:
+// and an init function that registers it by name, with the options it takes:
 //
-//	type Tiny struct{ Dim, Latent int }
+//	// Tiny is x → z = act(x·W + b) → x' = σ(z·W' + b').
+//	type Tiny struct {
+//		Dim, Latent int
+//		Act         graph.Activation
+//	}
 //
 //	func (t Tiny) Encoder(b *graph.Builder, x *G.Node) *G.Node {
-//		return b.Dense("code", x, t.Latent, graph.Tanh)
+//		return b.Dense("code", x, t.Latent, t.Act) // x (batch, Dim) → z (batch, Latent)
 //	}
 //
 //	func (t Tiny) Decoder(b *graph.Builder, z *G.Node) *G.Node {
-//		return b.Dense("recon", z, t.Dim, graph.Sigmoid)
+//		return b.Dense("recon", z, t.Dim, graph.Sigmoid) // z → x' (batch, Dim)
 //	}
 //
 //	func init() {
-//		nets.Register(nets.Spec{Name: "tiny", Doc: "784-k-784, tanh code", Loss: "bce",
-//			New: func(c nets.Config) (graph.Net, error) { return Tiny{c.Dim, c.Latent}, nil }})
+//		nets.Register(nets.Spec{Name: "tiny", Doc: "x-k-x, one layer each way", Loss: "bce",
+//			Options: []nets.Option{{Name: "act", Default: "tanh", Doc: "tiny: the code's activation", Check: nets.OneOf("tanh", "relu")}},
+//			New: func(c nets.Config) (graph.Net, error) {
+//				act := map[string]graph.Activation{"tanh": graph.Tanh, "relu": graph.ReLU}[c.Options.String("act")]
+//				return Tiny{graph.Size(c.Input), c.Latent, act}, nil
+//			}})
 //	}
+//
+// Registered, the net is known to every program and test: `go run
+// ./cmd/train -net tiny -act relu` trains it (the option becomes a flag), the
+// run folder records its options, and the per-net tests (gradients against
+// finite differences, shapes, the loss falls, checkpoints) cover it.
 package nets
 
 import (
@@ -27,122 +40,100 @@ import (
 	"sync"
 
 	"github.com/aegraph/aegraph/graph"
+	"github.com/aegraph/aegraph/train"
 )
 
-// Config holds every architecture's hyperparameters; each net reads the ones
-// it needs. It is saved in checkpoints as JSON.
+// Config is what a net is built from.
 type Config struct {
-	Dim        int     `json:"dim"`                   // input values per image (784)
-	Latent     int     `json:"latent"`                // code size k
-	Hidden     []int   `json:"hidden,omitempty"`      // hidden layer sizes of the encoder, mirrored in the decoder
-	Noise      string  `json:"noise,omitempty"`       // denoising corruption: "mask" or "gaussian"
-	NoiseLevel float64 `json:"noise_level,omitempty"` // masking probability, or Gaussian σ
-	L1         float64 `json:"l1,omitempty"`          // sparse: weight λ of the L1 penalty on the code
-	Beta       float64 `json:"beta,omitempty"`        // vae: weight β of the KL term
+	// Input is the shape of one sample: (channels, height, width) for
+	// images, (features) for a table. The net sees x as (batch,
+	// graph.Size(Input)).
+	Input []int `json:"input"`
+	// Latent is the code size k (conv: the code's channels).
+	Latent int `json:"latent"`
+	// Options are the net's own settings by name (Spec.Options).
+	Options Options `json:"options,omitempty"`
 }
 
-// Defaults, in one place.
-var (
-	DefaultLatent     = 32
-	DefaultHidden     = []int{256, 64}
-	DefaultNoise      = "mask"
-	DefaultNoiseLevel = 0.3
-	DefaultL1         = 1e-4
-	DefaultBeta       = 1.0
-	DefaultTraining   = Training{Batch: 128, Schedule: "constant"}
-)
-
-// Training is how cmd/train trains a net unless its flags say otherwise.
-type Training struct {
-	Batch       int     // batch size
-	Schedule    string  // learning-rate schedule: graph.ScheduleByName
-	WeightDecay float64 // decoupled weight decay λ (graph.Solver.SetWeightDecay)
-}
-
-// check reports a recipe with a negative batch size or weight decay, or an
-// unknown schedule (zero values are fine: they mean the defaults).
-func (t Training) check() error {
-	if t.Schedule != "" {
-		if _, err := graph.ScheduleByName(t.Schedule); err != nil {
-			return fmt.Errorf("Training.Schedule: %w", err)
-		}
-	}
-	if t.Batch < 0 || !(t.WeightDecay >= 0) {
-		return fmt.Errorf("Training %+v: want a batch size and weight decay ≥ 0", t)
-	}
-	return nil
-}
-
-// DefaultConfig returns the default configuration for 28×28 images.
-func DefaultConfig() Config {
-	return Config{Dim: 784, Latent: DefaultLatent, Hidden: slices.Clone(DefaultHidden),
-		Noise: DefaultNoise, NoiseLevel: DefaultNoiseLevel, L1: DefaultL1, Beta: DefaultBeta}
-}
-
-// Validate reports a configuration no net can use.
-func (c Config) Validate() error {
-	if c.Dim < 1 {
-		return fmt.Errorf("input size %d: want ≥ 1", c.Dim)
-	}
-	if c.Latent < 1 {
-		return fmt.Errorf("latent size %d: want ≥ 1", c.Latent)
-	}
-	for _, h := range c.Hidden {
-		if h < 1 {
-			return fmt.Errorf("hidden sizes %v: each must be ≥ 1", c.Hidden)
-		}
-	}
-	return nil
-}
+// DefaultLatent is the code size of a net whose Spec has no Latent.
+const DefaultLatent = 32
 
 // Spec registers an architecture.
 type Spec struct {
 	Name string
 	Doc  string // one line for -h and README
-	Loss string // the default loss: "mse", "bce", "bce-sum" or "l2"
-	New  func(Config) (graph.Net, error)
+	Loss string // the default loss: a name of graph.Losses
+	// New builds the net from a Config whose Options hold a value for each
+	// of the Spec's Options (Spec.Complete fills them in).
+	New func(Config) (graph.Net, error)
 
-	// Optional. Latent and Hidden replace DefaultLatent and DefaultHidden
-	// for this net (Spec.Config), and the non-zero fields of Training those
-	// of DefaultTraining (Spec.Recipe); cmd/train's flags replace them in
-	// turn.
-	Latent   int
-	Hidden   []int
-	Training Training
-	// Generative: codes drawn from N(0, I) decode to images (vae).
+	// Latent is the net's default code size (DefaultLatent if 0).
+	Latent int
+	// Options are the net's own settings: each becomes a flag of
+	// cmd/train and a field of the run's config.json.
+	Options []Option
+	// Training is the net's own training recipe: its non-zero fields
+	// (batch size, schedule, weight decay, …) replace train's defaults
+	// unless the run says otherwise.
+	Training train.Config
+	// Generative: codes drawn from N(0, I) decode to samples (vae).
 	Generative bool
-	// Side > 0: the net takes only square images whose side is a multiple
-	// of Side (conv: 4, for two 2×2 poolings).
-	Side int
 }
 
-// Config is the net's default configuration: DefaultConfig with the net's
-// own Latent and Hidden, if it has them.
-func (s Spec) Config() Config {
-	c := DefaultConfig()
-	if s.Latent > 0 {
-		c.Latent = s.Latent
+// Config is the net's default configuration for samples of the given shape.
+func (s Spec) Config(input []int) Config {
+	c := Config{Input: slices.Clone(input), Latent: s.Latent}
+	if c.Latent == 0 {
+		c.Latent = DefaultLatent
 	}
-	if s.Hidden != nil {
-		c.Hidden = slices.Clone(s.Hidden)
-	}
+	s.Complete(&c) // only fills in defaults: they pass their checks
 	return c
 }
 
-// Recipe is the net's Training with DefaultTraining's values in its zero
-// fields.
-func (s Spec) Recipe() Training {
-	t := DefaultTraining
-	if s.Training.Batch > 0 {
-		t.Batch = s.Training.Batch
+// Option returns the net's option of that name.
+func (s Spec) Option(name string) (Option, bool) {
+	i := slices.IndexFunc(s.Options, func(o Option) bool { return o.Name == name })
+	if i < 0 {
+		return Option{}, false
 	}
-	if s.Training.Schedule != "" {
-		t.Schedule = s.Training.Schedule
+	return s.Options[i], true
+}
+
+// Complete gives c.Options a value for each of the net's options (its
+// default where it has none), brings the values to their option's type (as
+// JSON decoding leaves them) and checks them; an option the net does not
+// have is an error.
+func (s Spec) Complete(c *Config) error {
+	opts := Options{}
+	for name, v := range c.Options {
+		o, ok := s.Option(name)
+		if !ok {
+			return fmt.Errorf("%s: the %s net has no such option (its options: %s)", name, s.Name, s.optionNames())
+		}
+		v, err := o.normalise(v)
+		if err != nil {
+			return err
+		}
+		opts[name] = v
 	}
-	if s.Training.WeightDecay != 0 {
-		t.WeightDecay = s.Training.WeightDecay
+	for _, o := range s.Options {
+		if _, ok := opts[o.Name]; !ok {
+			opts[o.Name] = clone(o.Default)
+		}
 	}
-	return t
+	c.Options = opts
+	return nil
+}
+
+func (s Spec) optionNames() string {
+	if len(s.Options) == 0 {
+		return "none"
+	}
+	names := make([]string, len(s.Options))
+	for i, o := range s.Options {
+		names[i] = o.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 var (
@@ -161,10 +152,46 @@ func Register(s Spec) {
 	if _, dup := registry[s.Name]; dup {
 		panic("nets: " + s.Name + " registered twice")
 	}
-	if err := s.Training.check(); err != nil {
-		panic("nets: " + s.Name + ": " + err.Error())
+	if _, err := graph.LossByName(s.Loss); err != nil {
+		panic("nets: " + s.Name + ": Loss: " + err.Error())
+	}
+	if err := checkRecipe(s.Training); err != nil {
+		panic("nets: " + s.Name + ": Training: " + err.Error())
+	}
+	for i, o := range s.Options {
+		if err := o.valid(); err != nil {
+			panic("nets: " + s.Name + ": " + err.Error())
+		}
+		if slices.ContainsFunc(s.Options[:i], func(p Option) bool { return p.Name == o.Name }) {
+			panic("nets: " + s.Name + ": option " + o.Name + " declared twice")
+		}
+		for _, other := range registry {
+			if p, ok := other.Option(o.Name); ok && fmt.Sprintf("%T", p.Default) != fmt.Sprintf("%T", o.Default) {
+				panic(fmt.Sprintf("nets: %s: option %s is a %T, but %s declares it a %T", s.Name, o.Name, o.Default, other.Name, p.Default))
+			}
+		}
 	}
 	registry[s.Name] = s
+}
+
+// checkRecipe reports a recipe with an unknown solver or schedule, or a
+// negative batch size, rate or weight decay (zero values are fine: they mean
+// train's defaults).
+func checkRecipe(t train.Config) error {
+	if t.Schedule != "" {
+		if _, err := train.ScheduleByName(t.Schedule); err != nil {
+			return err
+		}
+	}
+	if t.Solver != "" {
+		if _, err := train.SolverByName(t.Solver); err != nil {
+			return err
+		}
+	}
+	if t.Batch < 0 || !(t.WeightDecay >= 0) || !(t.LR >= 0) {
+		return fmt.Errorf("%+v: want a batch size, rate and weight decay ≥ 0", t)
+	}
+	return nil
 }
 
 // Lookup finds a registered architecture.
@@ -198,14 +225,31 @@ func namesLocked() []string {
 	return names
 }
 
-// New builds the named net from c.
+// New builds the named net from c, whose missing options take their
+// defaults.
 func New(name string, c Config) (graph.Net, error) {
 	s, err := Lookup(name)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Validate(); err != nil {
+	if len(c.Input) == 0 || graph.Size(c.Input) < 1 || slices.ContainsFunc(c.Input, func(d int) bool { return d < 1 }) {
+		return nil, fmt.Errorf("net %s: input shape %v: want sizes ≥ 1", name, c.Input)
+	}
+	if c.Latent < 1 {
+		return nil, fmt.Errorf("net %s: code size %d: want ≥ 1", name, c.Latent)
+	}
+	c.Options = maps(c.Options)
+	if err := s.Complete(&c); err != nil {
 		return nil, err
 	}
 	return s.New(c)
+}
+
+// maps copies o, so that completing it leaves the caller's map alone.
+func maps(o Options) Options {
+	out := make(Options, len(o))
+	for k, v := range o {
+		out[k] = v
+	}
+	return out
 }

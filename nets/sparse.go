@@ -1,8 +1,6 @@
 package nets
 
 import (
-	"fmt"
-
 	G "gorgonia.org/gorgonia"
 
 	"github.com/aegraph/aegraph/graph"
@@ -24,10 +22,9 @@ func (n Sparse) Encoder(b *graph.Builder, x *G.Node) *G.Node {
 
 func init() {
 	Register(Spec{Name: "sparse", Doc: "the mlp with an L1 penalty λ·mean|z| on the code", Loss: "mse",
+		Options: []Option{hiddenOption(256, 64),
+			{Name: "l1", Default: 1e-4, Doc: "weight λ of the L1 penalty on the code", Check: AtLeast(0)}},
 		New: func(c Config) (graph.Net, error) {
-			if c.L1 < 0 {
-				return nil, fmt.Errorf("sparse: L1 weight %v, want ≥ 0", c.L1)
-			}
-			return Sparse{MLP: newMLP(c), L1: c.L1}, nil
+			return Sparse{MLP: newMLP(c), L1: c.Options.Float("l1")}, nil
 		}})
 }

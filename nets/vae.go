@@ -7,11 +7,12 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/aegraph/aegraph/graph"
+	"github.com/aegraph/aegraph/train"
 )
 
 // VAE is the variational autoencoder of Kingma & Welling (2014), as in
-// PyTorch's example: 784-400 ReLU → (μ, log σ²) of size k = 20; decoder
-// k-400-784 with a sigmoid output. Its loss per image is −ELBO:
+// PyTorch's example: D-400 ReLU → (μ, log σ²) of size k = 20; decoder
+// k-400-D with a sigmoid output (D = 784 for MNIST). Its loss per image is −ELBO:
 //
 //	bce-sum(x, x') + β·KL(q(z|x) ‖ N(0, I)),  KL = −½ Σ_j (1 + log σ²_j − μ_j² − σ²_j)
 //
@@ -19,13 +20,8 @@ import (
 // (the reparameterisation trick); in evaluation graphs z = μ, so
 // Model.Evaluate measures the mean code (Model.EvaluateSampled samples z, as
 // cmd/train's test loss does). Its layers are initialised as PyTorch's
-// nn.Linear, like the reference run: Glorot-uniform weights and zero biases
-// ended 10 epochs at a test loss of 105.95 per image instead of 105.51.
-//
-// cmd/train trains it in batches of 64 (Spec.Training), not 128: on a
-// validation split (bench/valsplit.py; seeds 1–3, 10 epochs) batches of 64
-// ended at a loss of 106.45 and an MSE(μ) of 0.00986 on average, batches of
-// 128 at 107.19 and 0.01017, for epochs about 1.5 times as long.
+// nn.Linear, like the reference run, and trained in batches of 64
+// (Spec.Training); docs/VALIDATION.md says how both were chosen.
 type VAE struct {
 	MLP
 	Beta  float64 // β, the weight of the KL term
@@ -74,12 +70,11 @@ func (n VAE) Decoder(b *graph.Builder, z *G.Node) *G.Node {
 }
 
 func init() {
-	Register(Spec{Name: "vae", Doc: "variational: 784-400 ReLU → μ, log σ² (k = 20), decoder k-400-784, sigmoid output; loss bce-sum + β·KL", Loss: "bce-sum",
-		Latent: 20, Hidden: []int{400}, Training: Training{Batch: 64}, Generative: true,
+	Register(Spec{Name: "vae", Doc: "variational: D-400 ReLU → μ, log σ² (k = 20), decoder k-400-D, sigmoid output; loss bce-sum + β·KL", Loss: "bce-sum",
+		Latent: 20, Training: train.Config{Batch: 64}, Generative: true,
+		Options: []Option{hiddenOption(400),
+			{Name: "beta", Default: 1.0, Doc: "weight β of the KL term", Check: AtLeast(0)}},
 		New: func(c Config) (graph.Net, error) {
-			if c.Beta < 0 {
-				return nil, fmt.Errorf("vae: β %v, want ≥ 0", c.Beta)
-			}
-			return VAE{MLP: newMLP(c), Beta: c.Beta, Torch: true}, nil
+			return VAE{MLP: newMLP(c), Beta: c.Options.Float("beta"), Torch: true}, nil
 		}})
 }

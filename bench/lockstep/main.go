@@ -34,9 +34,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/graph"
-	"github.com/aegraph/aegraph/nets"
+	"github.com/aegraph/aegraph/run"
+	"github.com/aegraph/aegraph/train"
 )
 
 // Manifest is lockstep.json.
@@ -63,13 +63,13 @@ type Tensor struct {
 }
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if err := record(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "lockstep:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+func record(args []string) error {
 	fs := flag.NewFlagSet("lockstep", flag.ContinueOnError)
 	net := fs.String("net", "vae", "architecture (conv, deep, linear, mlp, vae)")
 	epochs := fs.Int("epochs", 1, "epochs to train")
@@ -87,48 +87,30 @@ func run(args []string) error {
 	if _, err := os.Stat(filepath.Join(*out, "lockstep.json")); err == nil {
 		return fmt.Errorf("%s already holds a record: give a new -out", *out)
 	}
-	spec, err := nets.Lookup(*net)
+	c, err := run.Defaults(*net)
 	if err != nil {
 		return err
 	}
-	mnist, err := datasets.Load(*data)
+	// cmd/train's run at a constant rate of 1e-3, Adam without weight decay.
+	c.Train.Solver, c.Train.LR, c.Train.Schedule, c.Train.WeightDecay = "adam", 1e-3, "constant", 0
+	c.Train.Seed, c.Train.Epochs, c.Data, c.Limit = *seed, *epochs, *data, *limit
+	if *batch > 0 {
+		c.Train.Batch = *batch
+	}
+	mnist, err := c.LoadData()
 	if err != nil {
 		return err
 	}
-	if *limit > 0 && *limit < mnist.Train.Len() {
-		mnist.Train = mnist.Train.Head(*limit)
-	}
-	c := spec.Config()
-	c.Dim = mnist.Train.Dim()
-	arch, err := nets.New(*net, c)
+	tr, err := c.Build(mnist.Train)
 	if err != nil {
 		return err
 	}
-	loss, err := graph.LossByName(spec.Loss)
-	if err != nil {
-		return err
-	}
-	model, err := graph.NewModel(arch, loss, c.Dim, *seed)
-	if err != nil {
-		return err
-	}
-	if *batch == 0 {
-		*batch = spec.Recipe().Batch
-	}
-	const lr = 1e-3
-	solver, err := graph.NewSolver("adam", lr)
-	if err != nil {
-		return err
-	}
-	tr, err := graph.NewTrainer(model, solver, *batch, *seed)
-	if err != nil {
-		return err
-	}
+	model := tr.Model
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
 
-	m := Manifest{Net: *net, Loss: spec.Loss, Seed: *seed, Epochs: *epochs, Batch: *batch, LR: lr,
+	m := Manifest{Net: *net, Loss: c.Loss, Seed: *seed, Epochs: *epochs, Batch: c.Train.Batch, LR: c.Train.LR,
 		Train: mnist.Train.Len(), StepsPerEpoch: tr.StepsPerEpoch(mnist.Train.Len())}
 	for _, name := range model.Params.Names() {
 		m.Params = append(m.Params, Tensor{name, model.Params.Get(name).Shape()})
@@ -139,7 +121,7 @@ func run(args []string) error {
 
 	var perm []int32
 	for e := range *epochs {
-		for _, i := range datasets.Perm(mnist.Train.Len(), *seed, e) {
+		for _, i := range train.Perm(mnist.Train.Len(), *seed, e) {
 			perm = append(perm, int32(i))
 		}
 	}
@@ -158,7 +140,7 @@ func run(args []string) error {
 		if m.Noise == nil {
 			m.Noise = []Tensor{}
 			for i, n := range bufs {
-				m.Noise = append(m.Noise, Tensor{fmt.Sprintf("noise%d", i), []int{*batch, len(n) / *batch}})
+				m.Noise = append(m.Noise, Tensor{fmt.Sprintf("noise%d", i), []int{c.Train.Batch, len(n) / c.Train.Batch}})
 			}
 		}
 		for _, n := range bufs {

@@ -12,7 +12,7 @@ import (
 // into the same folder is refused without touching the first.
 func TestRecord(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rec")
-	if err := run([]string{"-net", "vae", "-limit", "512", "-batch", "128", "-epochs", "2", "-out", dir}); err != nil {
+	if err := record([]string{"-net", "vae", "-limit", "512", "-batch", "128", "-epochs", "2", "-out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, "lockstep.json"))
@@ -53,7 +53,7 @@ func TestRecord(t *testing.T) {
 		t.Error("final.f32 = init.f32: training changed nothing")
 	}
 
-	err = run([]string{"-net", "vae", "-limit", "512", "-out", dir})
+	err = record([]string{"-net", "vae", "-limit", "512", "-out", dir})
 	if err == nil || !strings.Contains(err.Error(), "already holds a record") {
 		t.Errorf("second run into %s: %v, want a refusal", dir, err)
 	}
@@ -61,7 +61,7 @@ func TestRecord(t *testing.T) {
 		t.Error("the refused run changed lockstep.json")
 	}
 	for _, args := range [][]string{{"-net", "vae"}, {"-out", dir + "2", "-net", "nosuch"}, {"-out", dir + "3", "-epochs", "0"}, {"-out", dir + "4", "-batch", "-1"}} {
-		if err := run(args); err == nil {
+		if err := record(args); err == nil {
 			t.Errorf("lockstep %v: no error", args)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 
-	"github.com/aegraph/aegraph/graph"
 	"github.com/aegraph/aegraph/nets"
 	"github.com/aegraph/aegraph/plots"
 )
@@ -20,14 +19,14 @@ const (
 
 // writeGenerative draws interp.png for every net and, for a generative net,
 // samples.png.
-func (r *runner) writeGenerative() error {
+func (r *trainer) writeGenerative() error {
 	test := r.data.Test
 	if test.Len() >= 2*interpPairs {
 		if err := r.writeInterp(); err != nil {
 			return err
 		}
 	}
-	spec, err := nets.Lookup(r.Net)
+	spec, err := nets.Lookup(r.Config.Net)
 	if err != nil || !spec.Generative {
 		return nil
 	}
@@ -37,13 +36,13 @@ func (r *runner) writeGenerative() error {
 // writeInterp decodes z_t = (1 − t)·z_a + t·z_b, t = 0, 1/9, …, 1, between the
 // codes of test images a = i and b = i + 8, one row for each i < 8 (the
 // first test digits: 7→5, 2→9, 1→0, 0→6, 4→9, 1→0, 4→1, 9→5).
-func (r *runner) writeInterp() error {
+func (r *trainer) writeInterp() error {
 	test := r.data.Test
-	z, err := r.model.Encode(firstImages(test, 2*interpPairs))
+	z, err := r.Model.Encode(firstImages(test, 2*interpPairs))
 	if err != nil {
 		return err
 	}
-	k := r.model.CodeSize()
+	k := r.Model.CodeSize()
 	path := make([]float32, 0, interpPairs*interpSteps*k)
 	for i := range interpPairs {
 		a, b := z[i*k:(i+1)*k], z[(i+interpPairs)*k:(i+interpPairs+1)*k]
@@ -54,43 +53,29 @@ func (r *runner) writeInterp() error {
 			}
 		}
 	}
-	x, err := r.model.Decode(path)
+	x, err := r.Model.Decode(path)
 	if err != nil {
 		return err
 	}
-	return writePNG(filepath.Join(r.out, "interp.png"), func(w io.Writer) error {
+	return writePNG(filepath.Join(r.Dir, "interp.png"), func(w io.Writer) error {
 		return plots.Grid(w, x, test.Rows, test.Cols, interpPairs, interpSteps, pictureScale)
 	})
 }
 
 // writeSamples decodes 64 codes z ~ N(0, I), drawn from an RNG seeded by
 // -seed: the same codes after every epoch.
-func (r *runner) writeSamples() error {
-	rng := rand.New(rand.NewPCG(r.Seed, 0x73616d706c6573))
-	z := make([]float32, sampleSide*sampleSide*r.model.CodeSize())
+func (r *trainer) writeSamples() error {
+	rng := rand.New(rand.NewPCG(r.Config.Train.Seed, 0x73616d706c6573))
+	z := make([]float32, sampleSide*sampleSide*r.Model.CodeSize())
 	for i := range z {
 		z[i] = float32(rng.NormFloat64())
 	}
-	x, err := r.model.Decode(z)
+	x, err := r.Model.Decode(z)
 	if err != nil {
 		return err
 	}
 	test := r.data.Test
-	return writePNG(filepath.Join(r.out, "samples.png"), func(w io.Writer) error {
+	return writePNG(filepath.Join(r.Dir, "samples.png"), func(w io.Writer) error {
 		return plots.Grid(w, x, test.Rows, test.Cols, sampleSide, sampleSide, pictureScale)
 	})
-}
-
-// evaluate measures the model on the test set. For a generative net the
-// test loss is that of a z sampled from q(z|x) (ε from an RNG seeded by
-// -seed, the same draws every epoch), as PyTorch's VAE example reports it;
-// the test MSE is always that of the deterministic reconstruction (z = μ).
-func (r *runner) evaluate() (graph.Eval, error) {
-	ev, err := r.model.Evaluate(r.data.Test, evalBatch)
-	if spec, lerr := nets.Lookup(r.Net); err != nil || lerr != nil || !spec.Generative {
-		return ev, err
-	}
-	sampled, err := r.model.EvaluateSampled(r.data.Test, evalBatch, r.Seed)
-	ev.Loss = sampled.Loss
-	return ev, err
 }

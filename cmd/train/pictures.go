@@ -14,19 +14,19 @@ const reconImages = 16
 
 // writePictures draws recon.png, loss.png, latent.png, interp.png and, for a
 // generative net, samples.png.
-func (r *runner) writePictures() error {
+func (r *trainer) writePictures() error {
 	test := r.data.Test
 	n := min(reconImages, test.Len())
 	x := firstImages(test, n)
-	z, err := r.model.Encode(x)
+	z, err := r.Model.Encode(x)
 	if err != nil {
 		return err
 	}
-	recon, err := r.model.Decode(z)
+	recon, err := r.Model.Decode(z)
 	if err != nil {
 		return err
 	}
-	if err := writePNG(filepath.Join(r.out, "recon.png"), func(w io.Writer) error {
+	if err := writePNG(filepath.Join(r.Dir, "recon.png"), func(w io.Writer) error {
 		return plots.Recon(w, x, recon, n, test.Rows, test.Cols)
 	}); err != nil {
 		return err
@@ -38,21 +38,21 @@ func (r *runner) writePictures() error {
 		testLoss = append(testLoss, m.TestLoss)
 	}
 	if len(train) > 0 {
-		title := fmt.Sprintf("%s, k = %d: %s loss", r.Net, r.Arch.Latent, r.Loss)
-		if err := writePNG(filepath.Join(r.out, "loss.png"), func(w io.Writer) error {
-			return plots.Loss(w, title, r.Loss, train, testLoss)
+		title := fmt.Sprintf("%s, k = %d: %s loss", r.Config.Net, r.Config.Arch.Latent, r.Config.Loss)
+		if err := writePNG(filepath.Join(r.Dir, "loss.png"), func(w io.Writer) error {
+			return plots.Loss(w, title, r.Config.Loss, train, testLoss)
 		}); err != nil {
 			return err
 		}
 	}
 
 	m := min(test.Len(), plots.MaxLatentPoints)
-	codes, err := r.model.EncodeSet(test, m)
+	codes, err := r.Model.EncodeSet(test, m)
 	if err != nil {
 		return err
 	}
-	if err := writePNG(filepath.Join(r.out, "latent.png"), func(w io.Writer) error {
-		return plots.Latent(w, codes, r.model.CodeSize(), test.Labels[:m])
+	if err := writePNG(filepath.Join(r.Dir, "latent.png"), func(w io.Writer) error {
+		return plots.Latent(w, codes, r.Model.CodeSize(), test.Labels[:m])
 	}); err != nil {
 		return err
 	}

@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aegraph/aegraph/graph"
+	"github.com/aegraph/aegraph/internal/atomicfile"
+	"github.com/aegraph/aegraph/run"
 )
 
 // hangWriteEnv names the test hook that lets a test kill the program in the
@@ -36,8 +37,8 @@ func installTestHooks(stderr io.Writer) error {
 		return fmt.Errorf("%s=%q: want a write number ≥ 1", hangWriteEnv, v)
 	}
 	writes := 0
-	graph.BeforeRename = func(tmp, path string) {
-		if filepath.Base(path) != checkpointFile {
+	atomicfile.BeforeRename = func(tmp, path string) {
+		if filepath.Base(path) != run.CheckpointFile {
 			return
 		}
 		writes++
