@@ -7,23 +7,26 @@ import (
 	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/graph"
 	"github.com/aegraph/aegraph/nets"
+	"github.com/aegraph/aegraph/train"
 )
 
 // BenchmarkConvStep times training steps of the conv net at batch 128 on
 // MNIST (one op is one step; at most 468, an epoch: -benchtime 20x).
 func BenchmarkConvStep(b *testing.B) {
-	c := nets.DefaultConfig()
-	c.Latent = 8
-	net, err := nets.New("conv", c)
+	spec, err := nets.Lookup("conv")
 	if err != nil {
 		b.Fatal(err)
 	}
-	m, err := graph.NewModel(net, graph.BCE, c.Dim, 1)
+	c := spec.Config([]int{1, 28, 28})
+	net, err := spec.New(c)
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, _ := graph.NewSolver("adam", 1e-3)
-	tr, err := graph.NewTrainer(m, s, 128, 1)
+	m, err := graph.NewModel(net, graph.BCE, c.Input, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr, err := train.New(m, train.Config{Batch: 128, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

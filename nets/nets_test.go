@@ -21,6 +21,7 @@ import (
 	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/graph"
 	"github.com/aegraph/aegraph/nets"
+	"github.com/aegraph/aegraph/train"
 )
 
 // Every test here loops over nets.All(): a newly registered net is covered
@@ -60,17 +61,52 @@ func defaultLoss(t *testing.T, spec nets.Spec) graph.Loss {
 	return loss
 }
 
-// gradConfigs are tiny configurations for the gradient check: 12 inputs,
-// hidden layers of 5 and 4, a code of 3. Each net reads what it needs; the
-// two differ in the denoising corruption, and L1 is large enough that the
-// sparse penalty's gradient weighs in the sum. A net that needs images
-// (Spec.Side > 0) gets 8×8 ones instead of 12 inputs (see gradDim).
-func gradConfigs() []nets.Config {
-	base := nets.Config{Dim: 12, Latent: 3, Hidden: []int{5, 4}, L1: 0.1, Beta: 0.5}
-	mask, gauss := base, base
-	mask.Noise, mask.NoiseLevel = "mask", 0.3
-	gauss.Noise, gauss.NoiseLevel = "gaussian", 0.2
-	return []nets.Config{mask, gauss}
+// mnistShape is the shape of an MNIST image.
+var mnistShape = []int{1, 28, 28}
+
+// defaults is the net's default configuration for MNIST images.
+func defaults(spec nets.Spec) nets.Config { return spec.Config(mnistShape) }
+
+// gradCase is a tiny configuration for the gradient check.
+type gradCase struct {
+	name string
+	c    nets.Config
+}
+
+// gradCases are tiny configurations of the net for the gradient check: 12
+// inputs (8×8 images for a net that takes no flat input, such as conv, plus
+// 2-channel 8×12 ones with a code of 6 channels), hidden layers of 5 and 4, a code of 3. Each net gets
+// the options it declares; the two cases differ in the denoising corruption,
+// and L1 is large enough that the sparse penalty's gradient weighs in the sum.
+func gradCases(spec nets.Spec) []gradCase {
+	inputs := [][]int{{12}}
+	if _, err := spec.New(spec.Config([]int{12})); err != nil {
+		inputs = [][]int{{1, 8, 8}, {2, 8, 12}}
+	}
+	var cases []gradCase
+	for _, in := range inputs {
+		noises := []struct {
+			kind  string
+			level float64
+		}{{"mask", 0.3}, {"gaussian", 0.2}}
+		if _, ok := spec.Option("noise"); !ok {
+			noises = noises[:1] // the same net twice otherwise
+		}
+		for _, noise := range noises {
+			c := spec.Config(in)
+			c.Latent = 3
+			if len(in) == 3 && in[0] > 1 {
+				c.Latent = 6 // more code channels keep a unit of each stage alive
+			}
+			for name, v := range map[string]any{"hidden": []int{5, 4}, "l1": 0.1, "beta": 0.5, "noise": noise.kind, "noise-level": noise.level} {
+				if _, ok := spec.Option(name); ok {
+					c.Options[name] = v
+				}
+			}
+			cases = append(cases, gradCase{fmt.Sprintf("%v/%s", in, noise.kind), c})
+		}
+	}
+	return cases
 }
 
 // The analytic gradients that Gorgonia derives (G.Grad) for every net, loss
@@ -88,18 +124,19 @@ func gradConfigs() []nets.Config {
 // errors of order 1 (a kink, 1/3: see the parameter shift in checkGradients).
 func TestGradients(t *testing.T) {
 	for _, spec := range nets.All() {
-		for _, c := range gradConfigs() {
-			c.Dim = gradDim(spec, c.Dim)
+		for _, gc := range gradCases(spec) {
+			c := gc.c
+			dim := graph.Size(c.Input)
 			net := newNet(t, spec.Name, c)
 			for _, training := range []bool{false, true} {
 				for _, loss := range graph.Losses {
-					name := fmt.Sprintf("%s/%s/training=%v/%s", spec.Name, c.Noise, training, loss.Name)
+					name := fmt.Sprintf("%s/%s/training=%v/%s", spec.Name, gc.name, training, loss.Name)
 					t.Run(name, func(t *testing.T) {
 						b := graph.NewBuilder(graph.NewParams(tensor.Float64, gradSeed), 3, training)
-						x := b.Input("x", 3, c.Dim)
+						x := b.Input("x", 3, dim)
 						_, recon, cost := graph.Autoencoder(b, net, loss, x)
 						if err := b.Err(); err != nil {
-							if strings.HasPrefix(loss.Name, "bce") && loss.Name != spec.Loss && !hasSigmoidOutput(t, net, c.Dim) {
+							if strings.HasPrefix(loss.Name, "bce") && loss.Name != spec.Loss && !hasSigmoidOutput(t, net, dim) {
 								if !strings.Contains(err.Error(), "sigmoid") {
 									t.Errorf("bce on a non-sigmoid output: error %q does not say why", err)
 								}
@@ -119,16 +156,6 @@ func TestGradients(t *testing.T) {
 			}
 		}
 	}
-}
-
-// gradDim is the input size of the gradient check: dim, or for a net that
-// takes square images with a side divisible by spec.Side, images of side
-// 2·Side (8×8 for conv, through both poolings and upsamplings).
-func gradDim(spec nets.Spec, dim int) int {
-	if spec.Side > 0 {
-		return 4 * spec.Side * spec.Side
-	}
-	return dim
 }
 
 // gradSeed initialises the parameters and draws the inputs of the gradient
@@ -304,12 +331,12 @@ func allFinite(v []float32) bool {
 // With the default configuration every net maps 784 pixels to a code of
 // Latent values and back.
 func TestShapes(t *testing.T) {
-	c := nets.DefaultConfig()
 	data := synthetic(7, 1)
 	x := images(data)
 	for _, spec := range nets.All() {
 		t.Run(spec.Name, func(t *testing.T) {
-			m, err := graph.NewModel(newNet(t, spec.Name, c), defaultLoss(t, spec), 784, 1)
+			c := defaults(spec)
+			m, err := graph.NewModel(newNet(t, spec.Name, c), defaultLoss(t, spec), c.Input, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -352,17 +379,13 @@ const (
 	trainLR     = 1e-3
 )
 
-func newTrainer(t *testing.T, spec nets.Spec, c nets.Config, initSeed, seed uint64) *graph.Trainer {
+func newTrainer(t *testing.T, spec nets.Spec, c nets.Config, initSeed, seed uint64) *train.Trainer {
 	t.Helper()
-	m, err := graph.NewModel(newNet(t, spec.Name, c), defaultLoss(t, spec), c.Dim, initSeed)
+	m, err := graph.NewModel(newNet(t, spec.Name, c), defaultLoss(t, spec), c.Input, initSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := graph.NewSolver("adam", trainLR)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := graph.NewTrainer(m, s, trainBatch, seed)
+	tr, err := train.New(m, train.Config{LR: trainLR, Batch: trainBatch, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +401,7 @@ func TestLossFalls(t *testing.T) {
 	data := loadMNIST(t).Train.Head(trainImages)
 	for _, spec := range nets.All() {
 		t.Run(spec.Name, func(t *testing.T) {
-			tr := newTrainer(t, spec, nets.DefaultConfig(), 1, 1)
+			tr := newTrainer(t, spec, defaults(spec), 1, 1)
 			var losses []float64
 			for range 5 {
 				l, err := tr.RunEpoch(context.Background(), data, nil)
@@ -403,7 +426,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	probe := images(data.Head(5))
 	for _, spec := range nets.All() {
 		t.Run(spec.Name, func(t *testing.T) {
-			c := nets.DefaultConfig()
+			c := defaults(spec)
 			tr := newTrainer(t, spec, c, 1, 1)
 			// One epoch and 3 steps: the checkpoint is taken mid-epoch.
 			if _, err := tr.RunEpoch(context.Background(), data, nil); err != nil {
@@ -430,12 +453,18 @@ func TestCheckpointRoundTrip(t *testing.T) {
 			if err := ck.Save(path); err != nil {
 				t.Fatal(err)
 			}
-			loaded, err := graph.LoadCheckpoint(path)
+			loaded, err := train.LoadCheckpoint(path)
 			if err != nil {
 				t.Fatal(err)
 			}
+			// JSON gives numbers as float64 and lists as []any: Complete
+			// brings the options back to their types.
 			var c2 nets.Config
-			if err := json.Unmarshal(loaded.Config, &c2); err != nil || !reflect.DeepEqual(c2, c) {
+			err = json.Unmarshal(loaded.Config, &c2)
+			if err == nil {
+				err = spec.Complete(&c2)
+			}
+			if err != nil || !reflect.DeepEqual(c2, c) {
 				t.Errorf("config after a round trip: %+v (%v), want %+v", c2, err, c)
 			}
 
@@ -487,7 +516,7 @@ func TestCheckpointFileDamage(t *testing.T) {
 		t.Fatal("no nets registered")
 	}
 	spec := specs[0]
-	tr := newTrainer(t, spec, nets.DefaultConfig(), 1, 1)
+	tr := newTrainer(t, spec, defaults(spec), 1, 1)
 	ck, err := tr.Checkpoint([]byte("{}"))
 	if err != nil {
 		t.Fatal(err)
@@ -529,7 +558,7 @@ func TestCheckpointFileDamage(t *testing.T) {
 			if err := os.WriteFile(path, tt.damage(slices.Clone(file)), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			c, err := graph.LoadCheckpoint(path)
+			c, err := train.LoadCheckpoint(path)
 			if err == nil {
 				t.Fatalf("loaded %s without an error (%d params)", tt.name, len(c.Params))
 			}
@@ -538,10 +567,10 @@ func TestCheckpointFileDamage(t *testing.T) {
 			}
 		})
 	}
-	if _, err := graph.LoadCheckpoint(good); err != nil {
+	if _, err := train.LoadCheckpoint(good); err != nil {
 		t.Errorf("the undamaged file: %v", err)
 	}
-	if _, err := graph.LoadCheckpoint(filepath.Join(dir, "missing")); err == nil {
+	if _, err := train.LoadCheckpoint(filepath.Join(dir, "missing")); err == nil {
 		t.Error("a missing file loaded")
 	}
 }
@@ -573,7 +602,7 @@ func TestRegistry(t *testing.T) {
 		}
 	}
 
-	_, err := nets.New("nope", nets.DefaultConfig())
+	_, err := nets.New("nope", nets.Config{Input: mnistShape, Latent: 8})
 	if err == nil {
 		t.Fatal(`New("nope"): no error`)
 	}
@@ -589,8 +618,17 @@ func TestRegistry(t *testing.T) {
 		{"duplicate", nets.Spec{Name: specs[0].Name, Doc: "again", Loss: "mse", New: specs[0].New}, "registered twice"},
 		{"no name", nets.Spec{Doc: "x", Loss: "mse", New: specs[0].New}, "Name"},
 		{"no New", nets.Spec{Name: "no-new-" + specs[0].Name, Loss: "mse"}, "New"},
-		{"unknown schedule", nets.Spec{Name: "bad-schedule", Loss: "mse", New: specs[0].New, Training: nets.Training{Schedule: "step"}}, `unknown schedule "step"`},
-		{"negative batch", nets.Spec{Name: "bad-batch", Loss: "mse", New: specs[0].New, Training: nets.Training{Batch: -1}}, "batch size"},
+		{"unknown loss", nets.Spec{Name: "bad-loss", Loss: "hinge", New: specs[0].New}, `unknown loss "hinge"`},
+		{"unknown schedule", nets.Spec{Name: "bad-schedule", Loss: "mse", New: specs[0].New, Training: train.Config{Schedule: "step"}}, `unknown schedule "step"`},
+		{"negative batch", nets.Spec{Name: "bad-batch", Loss: "mse", New: specs[0].New, Training: train.Config{Batch: -1}}, "batch size"},
+		{"option of no type", nets.Spec{Name: "bad-option", Loss: "mse", New: specs[0].New,
+			Options: []nets.Option{{Name: "x", Default: uint8(1)}}}, "not an int, float64, string or []int"},
+		{"option failing its check", nets.Spec{Name: "bad-default", Loss: "mse", New: specs[0].New,
+			Options: []nets.Option{{Name: "x", Default: -1.0, Check: nets.AtLeast(0)}}}, "fails its own check"},
+		{"option declared twice", nets.Spec{Name: "twice", Loss: "mse", New: specs[0].New,
+			Options: []nets.Option{{Name: "x", Default: 1}, {Name: "x", Default: 2}}}, "declared twice"},
+		{"option of another type elsewhere", nets.Spec{Name: "other-hidden", Loss: "mse", New: specs[0].New,
+			Options: []nets.Option{{Name: "hidden", Default: 100}}}, "option hidden is a int"},
 	}
 	for _, p := range panics {
 		t.Run(p.name, func(t *testing.T) {
@@ -611,25 +649,38 @@ func TestRegistry(t *testing.T) {
 	}
 }
 
-// Configurations no net, or a given net, can use are refused by New.
+// Configurations no net, or a given net, can use are refused by New, with
+// an error that names the option or size.
 func TestNewRejectsConfigs(t *testing.T) {
 	with := func(f func(*nets.Config)) nets.Config {
-		c := nets.DefaultConfig()
+		c := nets.Config{Input: mnistShape, Latent: 8}
 		f(&c)
 		return c
+	}
+	opt := func(name string, v any) nets.Config {
+		return with(func(c *nets.Config) { c.Options = nets.Options{name: v} })
 	}
 	tests := []struct {
 		net  string // "" means every net
 		c    nets.Config
 		want string
 	}{
-		{"", with(func(c *nets.Config) { c.Latent = 0 }), "latent size 0"},
-		{"", with(func(c *nets.Config) { c.Dim = 0 }), "input size 0"},
-		{"", with(func(c *nets.Config) { c.Hidden = []int{256, 0} }), "hidden sizes"},
-		{"denoising", with(func(c *nets.Config) { c.Noise = "salt" }), `noise "salt"`},
-		{"denoising", with(func(c *nets.Config) { c.NoiseLevel = 1 }), "masking probability 1"},
-		{"denoising", with(func(c *nets.Config) { c.Noise, c.NoiseLevel = "gaussian", -0.1 }), "noise level -0.1"},
-		{"sparse", with(func(c *nets.Config) { c.L1 = -1 }), "L1 weight -1"},
+		{"", with(func(c *nets.Config) { c.Latent = 0 }), "code size 0"},
+		{"", with(func(c *nets.Config) { c.Input = []int{0} }), "input shape [0]"},
+		{"", with(func(c *nets.Config) { c.Input = nil }), "input shape []"},
+		{"", opt("no-such-option", 1), "no-such-option: the"},
+		{"mlp", opt("hidden", []int{256, 0}), "hidden 256,0: want ≥ 1"},
+		{"mlp", opt("hidden", "wide"), "hidden wide: want a list of whole numbers"},
+		{"mlp", opt("l1", 0.1), "l1: the mlp net has no such option (its options: hidden)"},
+		{"denoising", opt("noise", "salt"), "noise salt: want mask or gaussian"},
+		{"denoising", opt("noise-level", 1.0), "masking probability 1"},
+		{"denoising", with(func(c *nets.Config) { c.Options = nets.Options{"noise": "gaussian", "noise-level": -0.1} }), "noise-level -0.1: want ≥ 0"},
+		{"sparse", opt("l1", -1.0), "l1 -1: want ≥ 0"},
+		{"sparse", opt("l1", "x"), "l1 x: want a number"},
+		{"vae", opt("beta", math.NaN()), "beta NaN: want a finite number"},
+		{"conv", opt("channels", 2.5), "channels 2.5: want a whole number"},
+		{"conv", with(func(c *nets.Config) { c.Input = []int{784} }), "conv takes images (channels, height, width)"},
+		{"conv", with(func(c *nets.Config) { c.Input = []int{1, 30, 30} }), "multiples of 4"},
 	}
 	for _, tt := range tests {
 		names := []string{tt.net}
@@ -645,5 +696,44 @@ func TestNewRejectsConfigs(t *testing.T) {
 				t.Errorf("New(%q, %+v): error %v, want one saying %q", name, tt.c, err, tt.want)
 			}
 		}
+	}
+}
+
+// Options given in code or decoded from JSON reach the net as their
+// option's type; whole numbers for int options, lists for []int ones.
+func TestOptionsNormalise(t *testing.T) {
+	spec, err := nets.Lookup("conv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c nets.Config
+	if err := json.Unmarshal([]byte(`{"input":[3,8,12],"latent":4,"options":{"channels":5}}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	if err := spec.Complete(&c); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Options.Int("channels"); got != 5 {
+		t.Errorf("channels = %d, want 5", got)
+	}
+	m, err := graph.NewModel(newNet(t, "conv", c), graph.BCE, c.Input, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// enc1.w is (channels, C, 3, 3); the code is k×H/4×W/4.
+	if got := m.Params.Get("enc1.w").Shape(); !slices.Equal(got, []int{5, 3, 3, 3}) {
+		t.Errorf("enc1.w shape %v, want [5 3 3 3]", got)
+	}
+	if !slices.Equal(m.Code, []int{4, 2, 3}) || m.Dim != 3*8*12 {
+		t.Errorf("code %v, dim %d; want [4 2 3], 288", m.Code, m.Dim)
+	}
+	mlp, _ := nets.Lookup("mlp")
+	c = nets.Config{Input: []int{20}, Latent: 2, Options: nets.Options{"hidden": []any{7.0, 3.0}}}
+	if err := mlp.Complete(&c); err != nil || !slices.Equal(c.Options.Ints("hidden"), []int{7, 3}) {
+		t.Errorf("hidden from JSON: %v, %v; want [7 3]", c.Options["hidden"], err)
+	}
+	c.Options["hidden"] = []any{7.5}
+	if err := mlp.Complete(&c); err == nil {
+		t.Error("hidden [7.5] was accepted")
 	}
 }

@@ -3,6 +3,7 @@ package run
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/aegraph/aegraph/graph"
 	"github.com/aegraph/aegraph/nets"
@@ -98,6 +99,8 @@ func (c *Config) Check() error {
 		return fieldErr("epochs %d: want ≥ 1", c.Train.Epochs)
 	case c.Train.Batch < 1:
 		return fieldErr("batch %d: want ≥ 1", c.Train.Batch)
+	case !(c.Train.LR > 0) || math.IsInf(c.Train.LR, 0): // train would take 0 for its default
+		return fieldErr("lr %v: want a finite number > 0", c.Train.LR)
 	case c.Limit < 0:
 		return fieldErr("limit %d: want ≥ 0 (0: all samples)", c.Limit)
 	}

@@ -1,6 +1,8 @@
 package run
 
 import (
+	"fmt"
+
 	"github.com/aegraph/aegraph/graph"
 	"github.com/aegraph/aegraph/nets"
 )
@@ -44,8 +46,12 @@ func (c *Config) checkSize() error {
 		params += 2 * float64(sizes[i-1]+1) * float64(sizes[i]) // encoder layer and its mirror
 	}
 	if params > maxParams {
-		return fieldErr("latent %d, hidden %s on samples of %d values: about %.3g parameters, more than the limit of %d (memory); use smaller sizes",
-			c.Arch.Latent, nets.Format(hidden), dim, params, maxParams)
+		sizes := fmt.Sprintf("latent %d", c.Arch.Latent)
+		if hidden != nil {
+			sizes = fmt.Sprintf("hidden %s with latent %d", nets.Format(hidden), c.Arch.Latent)
+		}
+		return fieldErr("%s on samples of %d values: about %.3g parameters, more than the limit of %d (memory); use smaller sizes",
+			sizes, dim, params, maxParams)
 	}
 	if v := float64(c.Train.Batch) * float64(c.Arch.Latent) * float64(dim); v > maxValues {
 		return fieldErr("batch %d × latent %d × %d values = %.3g values, more than the limit of %d (memory); use a smaller batch or latent",

@@ -147,7 +147,7 @@ func (c *Config) Build(data graph.Data) (*train.Trainer, error) {
 func (c Config) Model() (*graph.Model, error) {
 	net, err := nets.New(c.Net, c.Arch)
 	if err != nil {
-		return nil, &Error{fmt.Errorf("net %s on samples of shape %v: %w", c.Net, c.Arch.Input, err)}
+		return nil, &Error{fmt.Errorf("net %s on %s (samples of %s): %w", c.Net, c.DataName(), shapeName(c.Arch.Input), err)}
 	}
 	loss, err := graph.LossByName(c.Loss)
 	if err != nil {
@@ -383,4 +383,13 @@ func checkWritable(dir string) error {
 	f.Close()
 	os.Remove(f.Name())
 	return nil
+}
+
+// shapeName writes a sample shape as people do: 1×28×28.
+func shapeName(shape []int) string {
+	s := make([]string, len(shape))
+	for i, d := range shape {
+		s[i] = fmt.Sprint(d)
+	}
+	return strings.Join(s, "×")
 }

@@ -28,6 +28,8 @@ import (
 
 	"github.com/aegraph/aegraph/graph"
 	"github.com/aegraph/aegraph/nets"
+	"github.com/aegraph/aegraph/run"
+	"github.com/aegraph/aegraph/train"
 )
 
 func TestMain(m *testing.M) {
@@ -72,10 +74,10 @@ func trainBinary(t *testing.T) string {
 func init() {
 	nets.Register(nets.Spec{Name: "test-square28", Doc: "test only: linear, 784 inputs only", Loss: "mse",
 		New: func(c nets.Config) (graph.Net, error) {
-			if c.Dim != 784 {
-				return nil, fmt.Errorf("test-square28: takes 28×28 images (784 pixels), not %d", c.Dim)
+			if graph.Size(c.Input) != 784 {
+				return nil, fmt.Errorf("test-square28: takes 28×28 images (784 pixels), not %v", c.Input)
 			}
-			return nets.Linear{Dim: c.Dim, Latent: c.Latent}, nil
+			return nets.Linear{Dim: 784, Latent: c.Latent}, nil
 		}})
 }
 
@@ -234,7 +236,7 @@ func TestBadOut(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := folderState(t, dir)
-			code, _, stderr := train(t, "-net", "linear", "-limit", "256", "-out", tc.out)
+			code, _, stderr := runTrain(t, "-net", "linear", "-limit", "256", "-out", tc.out)
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, stderr)
 			}
@@ -312,7 +314,7 @@ func TestBadData(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
-			code, _, stderr := train(t, append([]string{"-net", "linear", "-batch", "16", "-out", out}, tc.args...)...)
+			code, _, stderr := runTrain(t, append([]string{"-net", "linear", "-batch", "16", "-out", out}, tc.args...)...)
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, stderr)
 			}
@@ -334,44 +336,42 @@ func TestOtherImageSize(t *testing.T) {
 	data := filepath.Join(root, "data20")
 	idxFiles(t, data, 256, 64, 20, 20, true)
 	out := filepath.Join(root, "mlp")
-	code, stdout, stderr := train(t, "-data", data, "-net", "mlp", "-hidden", "64", "-latent", "8", "-batch", "32", "-epochs", "2", "-out", out)
+	code, stdout, stderr := runTrain(t, "-data", data, "-net", "mlp", "-hidden", "64", "-latent", "8", "-batch", "32", "-epochs", "2", "-out", out)
 	if code != exitOK {
 		t.Fatalf("mlp on 20×20: exit %d: %s", code, stderr)
 	}
-	var c Config
-	b, _ := os.ReadFile(filepath.Join(out, configFile))
-	if err := json.Unmarshal(b, &c); err != nil || c.Arch.Dim != 400 {
-		t.Errorf("config.json: dim %d (%v), want 400", c.Arch.Dim, err)
+	var c run.Config
+	b, _ := os.ReadFile(filepath.Join(out, run.ConfigFile))
+	if err := json.Unmarshal(b, &c); err != nil || !slices.Equal(c.Arch.Input, []int{1, 20, 20}) {
+		t.Errorf("config.json: input %v (%v), want [1 20 20]", c.Arch.Input, err)
 	}
 	if rows := readMetrics(t, out); len(rows) != 3 {
 		t.Errorf("%d metric rows, want 3\n%s", len(rows), stdout)
 	}
 
 	rejected := filepath.Join(root, "rejected")
-	code, _, stderr = train(t, "-data", data, "-net", "test-square28", "-out", rejected)
+	code, _, stderr = runTrain(t, "-data", data, "-net", "test-square28", "-out", rejected)
 	if code != exitUsage {
 		t.Errorf("28×28-only net on 20×20: exit %d, want %d: %s", code, exitUsage, stderr)
 	}
-	checkOneLine(t, stderr, "-net test-square28", "20×20", data, "784")
+	checkOneLine(t, stderr, "-net test-square28", "1×20×20", data, "784")
 	if _, err := nets.Lookup("conv"); err == nil {
-		// conv takes square images with a side divisible by 4: 20×20 is
-		// fine, 18×18 is not.
+		// conv takes images whose sides are multiples of 4: 20×20 is
+		// fine, 18×18 is not, nor 16×49.
 		data18 := filepath.Join(root, "data18")
 		idxFiles(t, data18, 64, 16, 18, 18, false)
-		code, _, stderr = train(t, "-data", data18, "-net", "conv", "-batch", "16", "-out", rejected)
+		code, _, stderr = runTrain(t, "-data", data18, "-net", "conv", "-batch", "16", "-out", rejected)
 		if code != exitUsage {
 			t.Errorf("conv on 18×18: exit %d, want %d: %s", code, exitUsage, stderr)
 		}
 		checkOneLine(t, stderr, "-net conv", "18×18", data18)
-		// 16×49 images have 784 pixels, as many as 28×28 ones, but are
-		// not square.
 		data1649 := filepath.Join(root, "data1649")
 		idxFiles(t, data1649, 64, 16, 16, 49, false)
-		code, _, stderr = train(t, "-data", data1649, "-net", "conv", "-batch", "16", "-out", rejected)
+		code, _, stderr = runTrain(t, "-data", data1649, "-net", "conv", "-batch", "16", "-out", rejected)
 		if code != exitUsage {
 			t.Errorf("conv on 16×49: exit %d, want %d: %s", code, exitUsage, stderr)
 		}
-		checkOneLine(t, stderr, "-net conv", "16×49", "square", data1649)
+		checkOneLine(t, stderr, "-net conv", "16×49", "multiples of 4", data1649)
 	}
 	if _, err := os.Stat(rejected); err == nil {
 		t.Errorf("a rejected run created %s", rejected)
@@ -381,16 +381,16 @@ func TestOtherImageSize(t *testing.T) {
 	run28 := filepath.Join(root, "data28")
 	idxFiles(t, run28, 64, 16, 28, 28, false)
 	out28 := filepath.Join(root, "run28")
-	if code, _, e := train(t, "-data", run28, "-net", "linear", "-batch", "16", "-epochs", "1", "-out", out28); code != exitOK {
+	if code, _, e := runTrain(t, "-data", run28, "-net", "linear", "-batch", "16", "-epochs", "1", "-out", out28); code != exitOK {
 		t.Fatalf("exit %d: %s", code, e)
 	}
 	idxFiles(t, run28, 64, 16, 20, 20, false)
 	before := folderState(t, out28)
-	code, _, stderr = train(t, "-resume", out28, "-epochs", "2")
+	code, _, stderr = runTrain(t, "-resume", out28, "-epochs", "2")
 	if code != exitUsage {
 		t.Errorf("resume on changed data: exit %d, want %d: %s", code, exitUsage, stderr)
 	}
-	checkOneLine(t, stderr, "-resume "+out28, "784 pixels", "20×20")
+	checkOneLine(t, stderr, "-resume "+out28, "784 values", "[1 20 20]")
 	sameFolder(t, out28, before)
 }
 
@@ -401,18 +401,18 @@ func TestResumeDamagedCheckpoint(t *testing.T) {
 	data := filepath.Join(root, "data")
 	idxFiles(t, data, 64, 16, 28, 28, false)
 	good := filepath.Join(root, "good")
-	if code, _, e := train(t, "-data", data, "-net", "linear", "-batch", "16", "-epochs", "1", "-out", good); code != exitOK {
+	if code, _, e := runTrain(t, "-data", data, "-net", "linear", "-batch", "16", "-epochs", "1", "-out", good); code != exitOK {
 		t.Fatalf("exit %d: %s", code, e)
 	}
 	other := filepath.Join(root, "other")
-	if code, _, e := train(t, "-data", data, "-net", "mlp", "-hidden", "16", "-latent", "4", "-batch", "16", "-epochs", "1", "-out", other); code != exitOK {
+	if code, _, e := runTrain(t, "-data", data, "-net", "mlp", "-hidden", "16", "-latent", "4", "-batch", "16", "-epochs", "1", "-out", other); code != exitOK {
 		t.Fatalf("exit %d: %s", code, e)
 	}
 	small := filepath.Join(root, "small")
-	if code, _, e := train(t, "-data", data, "-net", "linear", "-latent", "4", "-batch", "16", "-epochs", "1", "-out", small); code != exitOK {
+	if code, _, e := runTrain(t, "-data", data, "-net", "linear", "-latent", "4", "-batch", "16", "-epochs", "1", "-out", small); code != exitOK {
 		t.Fatalf("exit %d: %s", code, e)
 	}
-	goodBytes, err := os.ReadFile(filepath.Join(good, checkpointFile))
+	goodBytes, err := os.ReadFile(filepath.Join(good, run.CheckpointFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -421,11 +421,11 @@ func TestResumeDamagedCheckpoint(t *testing.T) {
 	// the good checkpoint, keeping its configuration: a checksum-valid
 	// checkpoint from another net or code size.
 	transplant := func(from string) []byte {
-		a, err := graph.LoadCheckpoint(filepath.Join(good, checkpointFile))
+		a, err := train.LoadCheckpoint(filepath.Join(good, run.CheckpointFile))
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := graph.LoadCheckpoint(filepath.Join(from, checkpointFile))
+		b, err := train.LoadCheckpoint(filepath.Join(from, run.CheckpointFile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -457,9 +457,9 @@ func TestResumeDamagedCheckpoint(t *testing.T) {
 			for name, content := range folderState(t, good) {
 				os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644)
 			}
-			os.WriteFile(filepath.Join(dir, checkpointFile), tc.damage(bytes.Clone(goodBytes)), 0o644)
+			os.WriteFile(filepath.Join(dir, run.CheckpointFile), tc.damage(bytes.Clone(goodBytes)), 0o644)
 			before := folderState(t, dir)
-			code, _, stderr := train(t, "-resume", dir, "-epochs", "2")
+			code, _, stderr := runTrain(t, "-resume", dir, "-epochs", "2")
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, stderr)
 			}
@@ -481,12 +481,12 @@ func TestDivergence(t *testing.T) {
 
 	// In the first epoch: the initial checkpoint is kept.
 	first := filepath.Join(root, "first")
-	code, _, stderr := train(t, append(common, "-lr", "1e3", "-epochs", "2", "-out", first)...)
+	code, _, stderr := runTrain(t, append(common, "-lr", "1e3", "-epochs", "2", "-out", first)...)
 	if code != exitFailed {
 		t.Fatalf("-lr 1e3: exit %d, want %d: %s", code, exitFailed, stderr)
 	}
 	checkOneLine(t, stderr, "epoch 1, step ", "training diverged", "the last good checkpoint (the initial weights) is kept in "+first)
-	if c, err := graph.LoadCheckpoint(filepath.Join(first, checkpointFile)); err != nil || c.Epoch != 0 || c.Step != 0 {
+	if c, err := train.LoadCheckpoint(filepath.Join(first, run.CheckpointFile)); err != nil || c.Epoch != 0 || c.Step != 0 {
 		t.Errorf("checkpoint after divergence in epoch 1: %v", err)
 	}
 
@@ -496,12 +496,12 @@ func TestDivergence(t *testing.T) {
 	msg := regexp.MustCompile(`^train: epoch 2(, step \d+)?: the (loss|mean train loss|test loss|test MSE) is (NaN|[+-]Inf): training diverged \(try a smaller -lr\); the last good checkpoint \(end of epoch 1\) is kept in \S+\n$`)
 	for _, lr := range []string{"12", "11", "13", "10", "14", "9", "15", "8"} {
 		out := filepath.Join(root, "lr"+lr)
-		if code, _, _ := train(t, append(common, "-lr", lr, "-epochs", "1", "-out", out)...); code != exitOK {
+		if code, _, _ := runTrain(t, append(common, "-lr", lr, "-epochs", "1", "-out", out)...); code != exitOK {
 			continue // diverged in epoch 1
 		}
-		ck := filepath.Join(out, checkpointFile)
+		ck := filepath.Join(out, run.CheckpointFile)
 		before := folderState(t, out)
-		code, _, stderr := train(t, "-resume", out, "-epochs", "2")
+		code, _, stderr := runTrain(t, "-resume", out, "-epochs", "2")
 		if code == exitOK {
 			continue // did not diverge
 		}
@@ -514,8 +514,8 @@ func TestDivergence(t *testing.T) {
 		}
 		// The checkpoint, metrics and pictures of epoch 1 are untouched
 		// (config.json holds the new -epochs).
-		sameFolder(t, out, before, configFile)
-		c, err := graph.LoadCheckpoint(ck)
+		sameFolder(t, out, before, run.ConfigFile)
+		c, err := train.LoadCheckpoint(ck)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -584,7 +584,7 @@ func TestKillMidWrite(t *testing.T) {
 		return []string{"-data", data, "-net", "denoising", "-hidden", "32", "-latent", "8", "-batch", "32", "-epochs", "3", "-seed", "5", "-out", out}
 	}
 	ref := filepath.Join(root, "ref")
-	if code, _, e := train(t, args(ref)...); code != exitOK {
+	if code, _, e := runTrain(t, args(ref)...); code != exitOK {
 		t.Fatalf("reference run: exit %d: %s", code, e)
 	}
 	want := metricsColumns(t, ref)
@@ -612,31 +612,31 @@ func TestKillMidWrite(t *testing.T) {
 				}
 			}
 			kill9(t, cmd)
-			temps, _ := filepath.Glob(filepath.Join(out, "."+checkpointFile+".tmp*"))
+			temps, _ := filepath.Glob(filepath.Join(out, "."+run.CheckpointFile+".tmp*"))
 			if len(temps) != 1 {
 				t.Errorf("temporary checkpoint files after the kill: %v, want one", temps)
 			}
-			ck := filepath.Join(out, checkpointFile)
+			ck := filepath.Join(out, run.CheckpointFile)
 			if write == 1 {
 				// Killed before the first checkpoint existed: -resume says
 				// so, and the same command starts the run again.
-				code, _, stderr := train(t, "-resume", out)
+				code, _, stderr := runTrain(t, "-resume", out)
 				if code != exitUsage {
 					t.Errorf("-resume: exit %d, want %d", code, exitUsage)
 				}
 				checkOneLine(t, stderr, "no checkpoint")
-				if code, _, e := train(t, args(out)...); code != exitOK {
+				if code, _, e := runTrain(t, args(out)...); code != exitOK {
 					t.Fatalf("rerun: exit %d: %s", code, e)
 				}
 			} else {
-				c, err := graph.LoadCheckpoint(ck)
+				c, err := train.LoadCheckpoint(ck)
 				if err != nil {
 					t.Fatalf("the old checkpoint does not load: %v", err)
 				}
 				if c.Epoch != write-2 || c.Step != 0 {
 					t.Errorf("checkpoint at epoch %d step %d, want the end of epoch %d", c.Epoch, c.Step, write-2)
 				}
-				if code, _, e := train(t, "-resume", out); code != exitOK {
+				if code, _, e := runTrain(t, "-resume", out); code != exitOK {
 					t.Fatalf("resume: exit %d: %s", code, e)
 				}
 			}
@@ -662,14 +662,14 @@ func TestKillAnyMoment(t *testing.T) {
 	}
 	ref := filepath.Join(root, "ref")
 	start := time.Now()
-	if code, _, e := train(t, args(ref)...); code != exitOK {
+	if code, _, e := runTrain(t, args(ref)...); code != exitOK {
 		t.Fatalf("reference run: exit %d: %s", code, e)
 	}
 	total := time.Since(start)
 	want := metricsColumns(t, ref)
 
 	out := filepath.Join(root, "killed")
-	ck := filepath.Join(out, checkpointFile)
+	ck := filepath.Join(out, run.CheckpointFile)
 	// Kill after these fractions of the uninterrupted run's time, measured
 	// from each (re)start; progress is made because resuming is cheap.
 	kills, epochs := 0, -1
@@ -688,7 +688,7 @@ func TestKillAnyMoment(t *testing.T) {
 			break // finished before the kill
 		}
 		kills++
-		c, err := graph.LoadCheckpoint(ck)
+		c, err := train.LoadCheckpoint(ck)
 		if errors.Is(err, fs.ErrNotExist) && epochs < 0 {
 			continue // killed before the first checkpoint
 		}
@@ -706,10 +706,10 @@ func TestKillAnyMoment(t *testing.T) {
 	}
 	t.Logf("%d kills (uninterrupted run %v)", kills, total.Round(time.Millisecond))
 	if _, err := os.Stat(ck); err == nil {
-		if code, _, e := train(t, "-resume", out); code != exitOK {
+		if code, _, e := runTrain(t, "-resume", out); code != exitOK {
 			t.Fatalf("final resume: exit %d: %s", code, e)
 		}
-	} else if code, _, e := train(t, args(out)...); code != exitOK {
+	} else if code, _, e := runTrain(t, args(out)...); code != exitOK {
 		t.Fatalf("final run: exit %d: %s", code, e)
 	}
 	sameMetrics(t, metricsColumns(t, out), want)
@@ -717,7 +717,7 @@ func TestKillAnyMoment(t *testing.T) {
 
 func readMetricsIfAny(t *testing.T, dir string) [][]string {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(dir, metricsFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, run.MetricsFile)); err != nil {
 		return nil
 	}
 	return readMetrics(t, dir)
@@ -735,20 +735,20 @@ func TestBadFlagsMore(t *testing.T) {
 		want []string
 	}{
 		{[]string{"-latent", "2000000000"}, []string{"-latent 2000000000: want ≤ 1048576"}},
-		{[]string{"-hidden", "100000,100000"}, []string{"-hidden 100000,100000", "parameters, more than the limit"}},
-		{[]string{"-net", "linear", "-batch", "64", "-latent", "100000"}, []string{"-batch 64 × -latent 100000 × 784 pixels"}},
+		{[]string{"-hidden", "100000,100000"}, []string{"-hidden 100000,100000 with latent 32", "parameters, more than the limit"}},
+		{[]string{"-net", "linear", "-batch", "64", "-latent", "100000"}, []string{"-batch 64 × latent 100000 × 784 values"}},
 		{[]string{"-latent", "-5"}, []string{"-latent -5: want ≥ 1"}},
 		{[]string{"-batch", "0"}, []string{"-batch 0: want ≥ 1"}},
 		{[]string{"-epochs", "-1"}, []string{"-epochs -1: want ≥ 1"}},
-		{[]string{"-batch", "65"}, []string{"-batch 65 is larger than the 64 training images"}},
+		{[]string{"-batch", "65"}, []string{"-batch 65 is larger than the 64 training samples"}},
 		{[]string{"-lr", "-1"}, []string{"-lr -1: want a finite number > 0"}},
 		{[]string{"-lr", "-Inf"}, []string{"-lr -Inf"}},
 		{[]string{"-net", "sparse", "-l1", "NaN"}, []string{"-l1 NaN: want a finite number"}},
-		{[]string{"-net", "sparse", "-l1", "-1"}, []string{"sparse: L1 weight -1, want ≥ 0"}},
+		{[]string{"-net", "sparse", "-l1", "-1"}, []string{"-l1 -1: want ≥ 0"}},
 		{[]string{"-net", "denoising", "-noise-level", "Inf"}, []string{"-noise-level +Inf: want a finite number"}},
 		{[]string{"-net", "denoising", "-noise-level", "1"}, []string{"masking probability 1"}},
-		{[]string{"-net", "denoising", "-noise", "salt"}, []string{`noise "salt"`}},
-		{[]string{"-resume", filepath.Join(root, "nowhere")}, []string{"no checkpoint"}},
+		{[]string{"-net", "denoising", "-noise", "salt"}, []string{"-noise salt: want mask or gaussian"}},
+		{[]string{"-resume", filepath.Join(root, "nowhere")}, []string{"not a run folder"}},
 		{[]string{"-resume", filepath.Join(data, "t10k-labels-idx1-ubyte")}, []string{"not a directory"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -756,7 +756,7 @@ func TestBadFlagsMore(t *testing.T) {
 			if tc.args[0] == "-resume" {
 				args = tc.args
 			}
-			code, _, stderr := train(t, args...)
+			code, _, stderr := runTrain(t, args...)
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, stderr)
 			}

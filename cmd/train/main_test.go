@@ -15,19 +15,21 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aegraph/aegraph/run"
 )
 
 // train runs the command in-process and returns its exit status and output.
-func train(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runTrain(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e bytes.Buffer
-	code = run(context.Background(), args, &o, &e)
+	code = mainRun(context.Background(), args, &o, &e)
 	return code, o.String(), e.String()
 }
 
 func readMetrics(t *testing.T, dir string) [][]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, metricsFile))
+	f, err := os.Open(filepath.Join(dir, run.MetricsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,11 +43,11 @@ func readMetrics(t *testing.T, dir string) [][]string {
 
 func TestEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run")
-	code, stdout, stderr := train(t, "-limit", "512", "-batch", "64", "-epochs", "2", "-out", out)
+	code, stdout, stderr := runTrain(t, "-limit", "512", "-batch", "64", "-epochs", "2", "-out", out)
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	for _, name := range []string{configFile, checkpointFile, metricsFile} {
+	for _, name := range []string{run.ConfigFile, run.CheckpointFile, run.MetricsFile} {
 		if info, err := os.Stat(filepath.Join(out, name)); err != nil || info.Size() == 0 {
 			t.Errorf("%s missing or empty: %v", name, err)
 		}
@@ -87,18 +89,18 @@ func TestResumeEqualsStraight(t *testing.T) {
 	dir := t.TempDir()
 	common := []string{"-net", "denoising", "-limit", "384", "-batch", "64", "-seed", "7"}
 	straight := filepath.Join(dir, "straight")
-	if code, _, e := train(t, append(common, "-epochs", "4", "-out", straight)...); code != 0 {
+	if code, _, e := runTrain(t, append(common, "-epochs", "4", "-out", straight)...); code != 0 {
 		t.Fatalf("straight run: exit %d: %s", code, e)
 	}
 	again := filepath.Join(dir, "again")
-	if code, _, e := train(t, append(common, "-epochs", "4", "-out", again)...); code != 0 {
+	if code, _, e := runTrain(t, append(common, "-epochs", "4", "-out", again)...); code != 0 {
 		t.Fatalf("second straight run: exit %d: %s", code, e)
 	}
 	resumed := filepath.Join(dir, "resumed")
-	if code, _, e := train(t, append(common, "-epochs", "2", "-out", resumed)...); code != 0 {
+	if code, _, e := runTrain(t, append(common, "-epochs", "2", "-out", resumed)...); code != 0 {
 		t.Fatalf("first half: exit %d: %s", code, e)
 	}
-	if code, _, e := train(t, "-resume", resumed, "-epochs", "4"); code != 0 {
+	if code, _, e := runTrain(t, "-resume", resumed, "-epochs", "4"); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, e)
 	}
 	a, b, c := readMetrics(t, straight), readMetrics(t, again), readMetrics(t, resumed)
@@ -141,24 +143,24 @@ func TestResumeCosineMidRun(t *testing.T) {
 	dir := t.TempDir()
 	common := []string{"-net", "mlp", "-limit", "384", "-batch", "64", "-seed", "7", "-schedule", "cosine", "-wd", "0.01", "-epochs", "4"}
 	straight := filepath.Join(dir, "straight")
-	if code, _, e := train(t, append(common, "-out", straight)...); code != 0 {
+	if code, _, e := runTrain(t, append(common, "-out", straight)...); code != 0 {
 		t.Fatalf("straight run: exit %d: %s", code, e)
 	}
 	resumed := filepath.Join(dir, "resumed")
 	var e bytes.Buffer
-	if code := run(&stopAfter{context.Background(), 6*2 + 3}, append(common, "-out", resumed), io.Discard, &e); code != exitInterrupted {
+	if code := mainRun(&stopAfter{context.Background(), 6*2 + 3}, append(common, "-out", resumed), io.Discard, &e); code != exitInterrupted {
 		t.Fatalf("stopped run: exit %d, want %d: %s", code, exitInterrupted, e.String())
 	}
 	if !strings.Contains(e.String(), "interrupted in epoch 3 at step 3 of 6") {
 		t.Errorf("stopped run: %q", e.String())
 	}
-	if code, _, e := train(t, "-resume", resumed); code != 0 {
+	if code, _, e := runTrain(t, "-resume", resumed); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, e)
 	}
 	sameLosses(t, "resumed", readMetrics(t, resumed), readMetrics(t, straight))
 
 	// Raising -epochs re-plans the decay over the new total, and says so.
-	code, out, stderr := train(t, "-resume", straight, "-epochs", "6")
+	code, out, stderr := runTrain(t, "-resume", straight, "-epochs", "6")
 	if want := "the cosine schedule is re-planned from 4 to 6 epochs: the rate goes from 0 to 0.00025 here"; code != 0 || !strings.Contains(out, want) {
 		t.Errorf("resume with -epochs 6: exit %d, stdout %q, stderr %q; want it to say %q", code, out, stderr, want)
 	}
@@ -176,7 +178,7 @@ func TestScheduleAndWeightDecayApply(t *testing.T) {
 		"wd":       {"-wd", "0.5"},
 	} {
 		out := filepath.Join(dir, name)
-		if code, _, e := train(t, append(append(common, flags...), "-out", out)...); code != 0 {
+		if code, _, e := runTrain(t, append(append(common, flags...), "-out", out)...); code != 0 {
 			t.Fatalf("%s: exit %d: %s", name, code, e)
 		}
 		metrics[name] = readMetrics(t, out)
@@ -210,21 +212,21 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-schedule", "step"}, `-schedule: unknown schedule "step" (have cosine, constant)`},
 		{[]string{"-wd", "-0.1"}, "-wd -0.1: want a finite number ≥ 0"},
 		{[]string{"-wd", "NaN"}, "-wd NaN"},
-		{[]string{"-wd", "2000"}, "-wd 2000: want a finite number ≥ 0 with lr·λ < 1"},
+		{[]string{"-wd", "2000"}, "-wd 2000 with lr 0.001: want lr·wd < 1"},
 		{[]string{"-loss", "hinge"}, `unknown loss "hinge"`},
 		{[]string{"-net", "linear", "-loss", "bce", "-out", out}, "sigmoid output"},
 		{[]string{"-hidden", "256,x"}, "-hidden"},
 		{[]string{"-limit", "-1"}, "-limit -1"},
-		{[]string{"-limit", "100", "-batch", "128", "-out", out}, "larger than the 100 training images"},
+		{[]string{"-limit", "100", "-batch", "128", "-out", out}, "larger than the 100 training samples"},
 		{[]string{"-out", file}, "not a folder"},
 		{[]string{"-data", empty, "-out", out}, "train-images-idx3-ubyte"},
-		{[]string{"-resume", empty}, "no checkpoint"},
+		{[]string{"-resume", empty}, "not a run folder"},
 		{[]string{"stray"}, "unexpected argument"},
 		{[]string{"-nosuchflag"}, "flag provided but not defined"},
 		{[]string{"-epochs", "ten"}, "invalid value"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			code, _, stderr := train(t, tc.args...)
+			code, _, stderr := runTrain(t, tc.args...)
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, stderr)
 			}
@@ -261,7 +263,7 @@ func TestInterruptAndResume(t *testing.T) {
 	}
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		if b, err := os.ReadFile(filepath.Join(out, metricsFile)); err == nil && bytes.Count(b, []byte("\n")) >= 2 {
+		if b, err := os.ReadFile(filepath.Join(out, run.MetricsFile)); err == nil && bytes.Count(b, []byte("\n")) >= 2 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -280,7 +282,7 @@ func TestInterruptAndResume(t *testing.T) {
 		t.Errorf("no resume hint in %q", stderr.String())
 	}
 	done := len(readMetrics(t, out)) - 1
-	code, stdout, e := train(t, "-resume", out, "-epochs", "3")
+	code, stdout, e := runTrain(t, "-resume", out, "-epochs", "3")
 	if code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, e)
 	}
@@ -307,16 +309,21 @@ func TestPerNetDefaults(t *testing.T) {
 		{[]string{"-net", "vae", "-batch", "128", "-latent", "2"}, 2, []int{400}, 128, "constant", 0},
 		{[]string{"-net", "deep"}, 30, []int{1000, 500, 250}, 128, "cosine", 0.1},
 		{[]string{"-net", "deep", "-hidden", "100", "-schedule", "constant", "-wd", "0"}, 30, []int{100}, 128, "constant", 0},
-		{[]string{"-net", "conv"}, 8, []int{256, 64}, 64, "constant", 0},
+		{[]string{"-net", "conv"}, 8, nil, 64, "constant", 0},
 	} {
 		o, err := parseFlags(c.args, io.Discard)
 		if err != nil {
 			t.Errorf("%v: %v", c.args, err)
 			continue
 		}
-		if o.Arch.Latent != c.latent || !slices.Equal(o.Arch.Hidden, c.hidden) || o.Batch != c.batch || o.Schedule != c.schedule || o.WeightDecay != c.wd {
+		var hidden []int
+		if _, ok := o.Arch.Options["hidden"]; ok {
+			hidden = o.Arch.Options.Ints("hidden")
+		}
+		tc := o.Train
+		if o.Arch.Latent != c.latent || !slices.Equal(hidden, c.hidden) || tc.Batch != c.batch || tc.Schedule != c.schedule || tc.WeightDecay != c.wd {
 			t.Errorf("%v: latent %d, hidden %v, batch %d, schedule %s, wd %v; want %d, %v, %d, %s, %v", c.args,
-				o.Arch.Latent, o.Arch.Hidden, o.Batch, o.Schedule, o.WeightDecay, c.latent, c.hidden, c.batch, c.schedule, c.wd)
+				o.Arch.Latent, hidden, tc.Batch, tc.Schedule, tc.WeightDecay, c.latent, c.hidden, c.batch, c.schedule, c.wd)
 		}
 	}
 }
