@@ -255,7 +255,7 @@ func (r *Run) Epoch(ctx context.Context, data, test graph.Data, progress train.P
 		value float64
 	}{{"mean train loss", trainLoss}, {"test loss", ev.Loss}, {"test MSE", ev.MSE}} {
 		if math.IsNaN(v.value) || math.IsInf(v.value, 0) {
-			return Metrics{}, fmt.Errorf("epoch %d: the %s is %v: training diverged (a smaller learning rate may help)", epoch, v.name, v.value)
+			return Metrics{}, fmt.Errorf("epoch %d: the %s is %v: %w", epoch, v.name, v.value, train.ErrDiverged)
 		}
 	}
 	m := Metrics{Epoch: epoch, TrainLoss: trainLoss, TestLoss: ev.Loss, TestMSE: ev.MSE, Seconds: seconds}
@@ -337,16 +337,16 @@ func (r *Run) RemoveStaleTemps() {
 }
 
 // checkDir refuses a run folder that is a file or already holds a run, or
-// that cannot be written.
+// that cannot be written; the error starts with dir.
 func checkDir(dir string) error {
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return checkWritable(dir)
 	case err != nil:
-		return fmt.Errorf("run folder %s: %w", dir, err)
+		return fmt.Errorf("%s: %w", dir, unwrapPath(err))
 	case !info.IsDir():
-		return fmt.Errorf("run folder %s: exists and is not a folder", dir)
+		return fmt.Errorf("%s: exists and is not a folder", dir)
 	}
 	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err == nil {
 		return fmt.Errorf("%s already holds a run: resume it, or choose another folder", dir)
@@ -363,12 +363,12 @@ func checkWritable(dir string) error {
 		info, err := os.Stat(d)
 		if err == nil {
 			if !info.IsDir() {
-				return fmt.Errorf("run folder %s: %s is not a folder", dir, d)
+				return fmt.Errorf("%s: %s is not a folder", dir, d)
 			}
 			break
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("run folder %s: %w", dir, err)
+			return fmt.Errorf("%s: %w", dir, unwrapPath(err))
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
@@ -378,7 +378,7 @@ func checkWritable(dir string) error {
 	}
 	f, err := os.CreateTemp(d, ".aegraph-probe*")
 	if err != nil {
-		return fmt.Errorf("run folder %s: cannot write in %s: %w", dir, d, err)
+		return fmt.Errorf("%s: cannot write in %s: %w", dir, d, err)
 	}
 	f.Close()
 	os.Remove(f.Name())
@@ -392,4 +392,14 @@ func shapeName(shape []int) string {
 		s[i] = fmt.Sprint(d)
 	}
 	return strings.Join(s, "×")
+}
+
+// unwrapPath drops the operation and path of a *fs.PathError, for messages
+// that name the path themselves.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

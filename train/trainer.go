@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -202,6 +203,10 @@ func (t *Trainer) Rate(epoch, step, steps int) float64 {
 	return t.Schedule.Rate(t.Config.LR, epoch*steps+step, t.Config.Epochs*steps)
 }
 
+// ErrDiverged is the error, wrapped with the epoch and step, of a run whose
+// loss is no longer a finite number: a smaller learning rate may help.
+var ErrDiverged = errors.New("training diverged")
+
 // Progress is called after every step with the steps done in this epoch, the
 // steps per epoch and the mean loss of the epoch so far.
 type Progress func(step, steps int, loss float64)
@@ -236,7 +241,7 @@ func (t *Trainer) RunEpoch(ctx context.Context, data graph.Data, progress Progre
 			return 0, fmt.Errorf("epoch %d, step %d: %w", t.Epoch+1, t.Step+1, err)
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return 0, fmt.Errorf("epoch %d, step %d: the loss is %v: training diverged (a smaller learning rate may help)", t.Epoch+1, t.Step+1, loss)
+			return 0, fmt.Errorf("epoch %d, step %d: the loss is %v: %w", t.Epoch+1, t.Step+1, loss, ErrDiverged)
 		}
 		t.LossSum += loss
 		t.Step++

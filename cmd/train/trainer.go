@@ -46,7 +46,7 @@ func newTrainer(o *options, stdout, stderr io.Writer) (*trainer, error) {
 	}
 	if t.Run, err = run.New(out, o.Config, data.Train); err != nil {
 		if !run.IsConfigError(err) {
-			err = usageError{fmt.Errorf("-out %s: %w", out, err)}
+			err = usageError{fmt.Errorf("-out %w", err)}
 		}
 		return nil, err
 	}
@@ -137,6 +137,9 @@ func (t *trainer) train(ctx context.Context) error {
 			fmt.Fprintf(t.stderr, "\ninterrupted in epoch %d at step %d of %d; checkpoint saved in %s\ncontinue with: go run ./cmd/train -resume %s\n",
 				epoch, tr.Step, steps, t.Dir, t.Dir)
 			return err
+		}
+		if errors.Is(err, train.ErrDiverged) {
+			return fmt.Errorf("%w (try a smaller -lr); the last good checkpoint (%s) is kept in %s", err, saved, t.Dir)
 		}
 		if err != nil {
 			return fmt.Errorf("%w; the last good checkpoint (%s) is kept in %s", err, saved, t.Dir)
