@@ -120,7 +120,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 }
 
 // optionFlags declares one flag per net option (several nets may share
-// one, such as hidden) and returns their values as given, by name.
+// one, such as hidden) and returns their values as given, by name. The help
+// names the nets that have the option, with their defaults.
 func optionFlags(fs *flag.FlagSet) map[string]*string {
 	given := map[string]*string{}
 	for _, s := range nets.All() {
@@ -128,15 +129,29 @@ func optionFlags(fs *flag.FlagSet) map[string]*string {
 			if _, ok := given[opt.Name]; ok {
 				continue
 			}
-			var has []string
+			var names, defaults []string
+			byDefault := map[string][]string{}
 			for _, t := range nets.All() {
 				if o, ok := t.Option(opt.Name); ok {
-					has = append(has, t.Name+" "+nets.Format(o.Default))
+					names = append(names, t.Name)
+					d := nets.Format(o.Default)
+					if byDefault[d] == nil {
+						defaults = append(defaults, d)
+					}
+					byDefault[d] = append(byDefault[d], t.Name)
 				}
+			}
+			def := "default " + defaults[0]
+			if len(defaults) > 1 {
+				var parts []string
+				for _, d := range defaults {
+					parts = append(parts, strings.Join(byDefault[d], ", ")+" "+d)
+				}
+				def = "default: " + strings.Join(parts, "; ")
 			}
 			v := new(string)
 			given[opt.Name] = v
-			fs.StringVar(v, opt.Name, "", fmt.Sprintf("%s (net: default) %s", opt.Doc, strings.Join(has, ", ")))
+			fs.StringVar(v, opt.Name, "", fmt.Sprintf("%s: %s (%s)", strings.Join(names, ", "), opt.Doc, def))
 		}
 	}
 	return given

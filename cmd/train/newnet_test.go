@@ -33,7 +33,7 @@ func (n testWide) Decoder(b *graph.Builder, z *G.Node) *G.Node {
 
 func init() {
 	nets.Register(nets.Spec{Name: "test-wide", Doc: "test only: one hidden layer of -width each way", Loss: "bce",
-		Options: []nets.Option{{Name: "width", Default: 48, Doc: "test-wide: units of the hidden layers", Check: nets.AtLeast(2)}},
+		Options: []nets.Option{{Name: "width", Default: 48, Doc: "units of the hidden layers", Check: nets.AtLeast(2)}},
 		New: func(c nets.Config) (graph.Net, error) {
 			return testWide{graph.Size(c.Input), c.Options.Int("width"), c.Latent}, nil
 		}})
@@ -69,7 +69,7 @@ func TestNetWithItsOwnOption(t *testing.T) {
 	}
 
 	_, _, help := runTrain(t, "-h")
-	if !strings.Contains(help, "-width") || !strings.Contains(help, "test-wide 48") {
+	if !strings.Contains(help, "-width") || !strings.Contains(help, "test-wide: units of the hidden layers (default 48)") {
 		t.Errorf("-h does not list -width with its default:\n%s", help)
 	}
 	for _, tc := range []struct {
