@@ -19,8 +19,8 @@ const (
 
 // checkSize refuses a configuration whose net would not fit in memory. The
 // parameter count is estimated as that of the mlp (Dim → hidden… → Latent →
-// …hidden → Dim, with biases), which bounds the registered dense nets; the
-// input's size counts only when it is known.
+// …hidden → Dim, with biases), which bounds the registered dense nets; it
+// and the activations are checked once the input's size is known.
 func (c *Config) checkSize() error {
 	var hidden []int
 	if _, ok := c.Arch.Options["hidden"]; ok {
@@ -34,10 +34,10 @@ func (c *Config) checkSize() error {
 			return fieldErr("hidden %d: want sizes ≤ %d", h, maxWidth)
 		}
 	}
-	dim := graph.Size(c.Arch.Input)
 	if len(c.Arch.Input) == 0 {
-		dim = 1
+		return nil // the rest is checked once the data gives the input's size
 	}
+	dim := graph.Size(c.Arch.Input)
 	sizes := []int{dim}
 	sizes = append(sizes, hidden...)
 	sizes = append(sizes, c.Arch.Latent)

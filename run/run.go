@@ -161,37 +161,42 @@ func (c Config) Model() (*graph.Model, error) {
 }
 
 // Open reads the run in folder dir: its configuration, its metrics and its
-// weights, as a Model ready to use. The folder is only read.
+// weights, as a Model ready to use. The folder is only read. Errors start
+// with dir.
 func Open(dir string) (*Run, error) {
-	path := filepath.Join(dir, CheckpointFile)
-	ck, err := train.LoadCheckpoint(path)
+	f, err := os.Open(filepath.Join(dir, CheckpointFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: not a run folder (no %s)", dir, CheckpointFile)
+	}
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s is not a run folder: it has no %s", dir, CheckpointFile)
-		}
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", dir, unwrapPath(err))
+	}
+	defer f.Close()
+	ck, err := train.ReadCheckpoint(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", dir, CheckpointFile, err)
 	}
 	var st state
 	if err := json.Unmarshal(ck.Config, &st); err != nil {
-		return nil, fmt.Errorf("%s: reading its configuration: %w", path, err)
+		return nil, fmt.Errorf("%s: %s: reading its configuration: %w", dir, CheckpointFile, err)
 	}
-	if st.Config.Version != FormatVersion {
-		if st.Config.Version < FormatVersion {
-			return nil, fmt.Errorf("%s was written by an older aegraph (run format %d; this one reads format %d): train it again, or use the aegraph that wrote it",
-				dir, st.Config.Version, FormatVersion)
+	if v := st.Config.Version; v != FormatVersion {
+		if v < FormatVersion {
+			return nil, fmt.Errorf("%s: written by an older aegraph (run format %d; this one reads format %d): train it again, or use the aegraph that wrote it",
+				dir, v, FormatVersion)
 		}
-		return nil, fmt.Errorf("%s was written by a newer aegraph (run format %d; this one reads format %d): update aegraph", dir, st.Config.Version, FormatVersion)
+		return nil, fmt.Errorf("%s: written by a newer aegraph (run format %d; this one reads format %d): update aegraph", dir, v, FormatVersion)
 	}
 	c := st.Config
 	if err := c.Check(); err != nil {
-		return nil, fmt.Errorf("%s: its configuration: %w", path, err)
+		return nil, fmt.Errorf("%s: its configuration: %w", dir, err)
 	}
 	m, err := c.Model()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
 	if err := m.SetParams(ck.Params); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
 	return &Run{Dir: dir, Config: c, History: st.History, Partial: st.Partial, Model: m, ck: ck}, nil
 }

@@ -201,7 +201,7 @@ func TestOpenRefuses(t *testing.T) {
 	for _, tc := range []struct{ dir, want string }{
 		{filepath.Join(dir, "missing"), "not a run folder"},
 		{dir, "not a run folder"},
-		{old, "written by an older aegraph (run format 0"},
+		{old, ": written by an older aegraph (run format 0"},
 		{newer, "written by a newer aegraph"},
 		{badOpt, "l1: the linear net has no such option"},
 	} {

@@ -59,7 +59,7 @@ func newTrainer(o *options, stdout, stderr io.Writer) (*trainer, error) {
 func (t *trainer) resume(o *options) error {
 	r, err := run.Open(o.resume)
 	if err != nil {
-		return usageError{fmt.Errorf("-resume %s: %w", o.resume, err)}
+		return usageError{fmt.Errorf("-resume %w", err)}
 	}
 	for name := range o.set {
 		if name != "epochs" && name != "resume" && name != "cpuprofile" && name != "memprofile" {
@@ -79,7 +79,7 @@ func (t *trainer) resume(o *options) error {
 		return usageError{err}
 	}
 	if err := r.Resume(data.Train, epochs); err != nil {
-		return usageError{fmt.Errorf("-resume %s: %w", o.resume, err)}
+		return usageError{fmt.Errorf("-resume %w", err)}
 	}
 	t.Run, t.data = r, data
 	tr := r.Trainer
