@@ -63,9 +63,12 @@ func Do(r Runner, workers int) {
 
 // Range splits [0, n) into min(n, Workers()) ranges of about equal length,
 // [w·n/workers, (w+1)·n/workers), and runs f(w, lo, hi) for each at once.
-// The split depends only on n and the number of cores.
+// The split depends only on n and the number of cores; n = 0 calls f not at
+// all.
 func Range(n int, f func(worker, lo, hi int)) {
-	Do(rangeJob{n, f}, n)
+	if n > 0 {
+		Do(rangeJob{n, f}, n)
+	}
 }
 
 type rangeJob struct {

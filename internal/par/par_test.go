@@ -44,3 +44,28 @@ func BenchmarkDo(b *testing.B) {
 		Do(nop{}, Workers())
 	}
 }
+
+// TestRange: the ranges cover [0, n) once each, in order of the workers,
+// for n below, at and above the number of workers.
+func TestRange(t *testing.T) {
+	for n := 0; n <= Workers()+3; n++ {
+		seen := make([]atomic.Int64, n)
+		bounds := make([][2]int, min(n, Workers()))
+		Range(n, func(w, lo, hi int) {
+			bounds[w] = [2]int{lo, hi}
+			for i := lo; i < hi; i++ {
+				seen[i].Add(1)
+			}
+		})
+		for i := range seen {
+			if seen[i].Load() != 1 {
+				t.Fatalf("n = %d: index %d covered %d times", n, i, seen[i].Load())
+			}
+		}
+		for w := 1; w < len(bounds); w++ {
+			if bounds[w][0] != bounds[w-1][1] {
+				t.Errorf("n = %d: ranges %v are not consecutive", n, bounds)
+			}
+		}
+	}
+}
