@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,12 +17,12 @@ import (
 
 var (
 	realOnce sync.Once
-	realData *MNIST
+	realData *Data
 	realErr  error
 )
 
 // loadReal loads the bundled MNIST once for all tests.
-func loadReal(t *testing.T) *MNIST {
+func loadReal(t *testing.T) *Data {
 	t.Helper()
 	realOnce.Do(func() { realData, realErr = Load("") })
 	if realErr != nil {
@@ -42,12 +43,12 @@ func TestLoadBundled(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.set
-			if s.Len() != tc.n || s.Rows != 28 || s.Cols != 28 || s.Dim() != 784 {
+			if s.Len() != tc.n || s.shape[1] != 28 || s.shape[2] != 28 || s.Dim() != 784 {
 				t.Fatalf("Len, Rows, Cols, Dim = %d, %d, %d, %d, want %d, 28, 28, 784",
-					s.Len(), s.Rows, s.Cols, s.Dim(), tc.n)
+					s.Len(), s.shape[1], s.shape[2], s.Dim(), tc.n)
 			}
-			if len(s.Pixels) != tc.n*784 {
-				t.Fatalf("len(Pixels) = %d, want %d", len(s.Pixels), tc.n*784)
+			if len(s.pixels) != tc.n*784 {
+				t.Fatalf("len(Pixels) = %d, want %d", len(s.pixels), tc.n*784)
 			}
 			var count [10]int
 			for i, l := range s.Labels {
@@ -67,10 +68,10 @@ func TestLoadBundled(t *testing.T) {
 		t.Errorf("first training label = %d, want 5", got)
 	}
 	var sum uint64
-	for _, p := range m.Train.Pixels {
+	for _, p := range m.Train.pixels {
 		sum += uint64(p)
 	}
-	mean := float64(sum) / 255 / float64(len(m.Train.Pixels))
+	mean := float64(sum) / 255 / float64(len(m.Train.pixels))
 	if math.Abs(mean-0.1307) > 1e-3 {
 		t.Errorf("mean training pixel = %.4f, want 0.1307±0.001", mean)
 	}
@@ -82,7 +83,7 @@ func TestDefaultDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !hasMNIST(dir) {
-		t.Errorf("DefaultDir() = %s, which holds no MNIST files", dir)
+		t.Errorf("DefaultDir() = %s, which holds no Data files", dir)
 	}
 }
 
@@ -202,10 +203,10 @@ func TestLoadSynthetic(t *testing.T) {
 				{m.Train, syn.trainPix, syn.trainLab},
 				{m.Test, syn.testPix, syn.testLab},
 			} {
-				if c.set.Len() != 3 || c.set.Rows != 28 || c.set.Cols != 28 {
-					t.Errorf("Len, Rows, Cols = %d, %d, %d, want 3, 28, 28", c.set.Len(), c.set.Rows, c.set.Cols)
+				if c.set.Len() != 3 || c.set.shape[1] != 28 || c.set.shape[2] != 28 {
+					t.Errorf("Len, Rows, Cols = %d, %d, %d, want 3, 28, 28", c.set.Len(), c.set.shape[1], c.set.shape[2])
 				}
-				if !bytes.Equal(c.set.Pixels, c.pix) || !bytes.Equal(c.set.Labels, c.lab) {
+				if !bytes.Equal(c.set.pixels, c.pix) || !slices.Equal(c.set.Labels, ints(c.lab)) || !slices.Equal(c.set.Classes, digits) {
 					t.Errorf("pixels or labels differ from those written")
 				}
 			}
@@ -524,8 +525,8 @@ func remove(t *testing.T, dir, name string) {
 
 func TestBatch(t *testing.T) {
 	syn := newSynthetic(5)
-	s := &Set{Pixels: syn.trainPix, Labels: syn.trainLab, Rows: syn.rows, Cols: syn.cols}
-	s.Pixels[0], s.Pixels[1] = 0, 255 // make sure both ends of the range occur
+	s := images(t, syn.trainPix, ints(syn.trainLab), syn.rows, syn.cols)
+	s.pixels[0], s.pixels[1] = 0, 255 // make sure both ends of the range occur
 	d := s.Dim()
 	for _, tc := range []struct {
 		name string
@@ -548,7 +549,7 @@ func TestBatch(t *testing.T) {
 					if got < 0 || got > 1 {
 						t.Fatalf("dst[%d] = %v outside [0,1]", r*d+k, got)
 					}
-					if want := float32(s.Pixels[i*d+k]) / 255; got != want {
+					if want := float32(s.pixels[i*d+k]) / 255; got != want {
 						t.Fatalf("row %d (image %d) pixel %d = %v, want %v", r, i, k, got, want)
 					}
 				}
@@ -582,7 +583,7 @@ func TestBatch(t *testing.T) {
 
 func TestHead(t *testing.T) {
 	syn := newSynthetic(5)
-	s := &Set{Pixels: syn.trainPix, Labels: syn.trainLab, Rows: syn.rows, Cols: syn.cols}
+	s := images(t, syn.trainPix, ints(syn.trainLab), syn.rows, syn.cols)
 	for _, tc := range []struct {
 		n, wantLen int
 		same       bool
@@ -594,13 +595,13 @@ func TestHead(t *testing.T) {
 		{100, 5, true},
 	} {
 		h := s.Head(tc.n)
-		if h.Len() != tc.wantLen || len(h.Pixels) != tc.wantLen*s.Dim() || h.Rows != s.Rows || h.Cols != s.Cols {
-			t.Errorf("Head(%d): Len %d, %d pixels, %d×%d; want Len %d", tc.n, h.Len(), len(h.Pixels), h.Rows, h.Cols, tc.wantLen)
+		if h.Len() != tc.wantLen || len(h.pixels) != tc.wantLen*s.Dim() || h.shape[1] != s.shape[1] || h.shape[2] != s.shape[2] {
+			t.Errorf("Head(%d): Len %d, %d pixels, %d×%d; want Len %d", tc.n, h.Len(), len(h.pixels), h.shape[1], h.shape[2], tc.wantLen)
 		}
 		if (h == s) != tc.same {
 			t.Errorf("Head(%d) == s is %v, want %v", tc.n, h == s, tc.same)
 		}
-		if tc.wantLen > 0 && (&h.Pixels[0] != &s.Pixels[0] || &h.Labels[0] != &s.Labels[0]) {
+		if tc.wantLen > 0 && (&h.pixels[0] != &s.pixels[0] || &h.Labels[0] != &s.Labels[0]) {
 			t.Errorf("Head(%d) does not share memory with s", tc.n)
 		}
 	}
@@ -610,4 +611,23 @@ func TestHead(t *testing.T) {
 		}
 	}()
 	s.Head(-1)
+}
+
+// ints converts uint8 labels to Labels.
+func ints(b []byte) []int {
+	out := make([]int, len(b))
+	for i, v := range b {
+		out[i] = int(v)
+	}
+	return out
+}
+
+// images is NewImages of grey images of the digits' classes.
+func images(t *testing.T, pixels []uint8, labels []int, rows, cols int) *Set {
+	t.Helper()
+	s, err := NewImages(pixels, 1, rows, cols, labels, digits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

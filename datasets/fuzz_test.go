@@ -70,12 +70,12 @@ func FuzzLoad(f *testing.F) {
 		for _, s := range []*Set{m.Train, m.Test} {
 			n := s.Len()
 			switch {
-			case n < 1 || s.Rows < 1 || s.Cols < 1:
-				t.Fatalf("loaded %d images of %d×%d", n, s.Rows, s.Cols)
-			case len(s.Pixels) != n*s.Rows*s.Cols:
-				t.Fatalf("%d pixels for %d images of %d×%d", len(s.Pixels), n, s.Rows, s.Cols)
-			case len(s.Pixels) > len(images)*maxDeflateRatio:
-				t.Fatalf("%d pixels from a %d-byte file", len(s.Pixels), len(images))
+			case n < 1 || s.shape[1] < 1 || s.shape[2] < 1:
+				t.Fatalf("loaded %d images of %d×%d", n, s.shape[1], s.shape[2])
+			case len(s.pixels) != n*s.shape[1]*s.shape[2]:
+				t.Fatalf("%d pixels for %d images of %d×%d", len(s.pixels), n, s.shape[1], s.shape[2])
+			case len(s.pixels) > len(images)*maxDeflateRatio:
+				t.Fatalf("%d pixels from a %d-byte file", len(s.pixels), len(images))
 			}
 			for i, l := range s.Labels {
 				if l > 9 {
@@ -84,7 +84,7 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 		if m.Train.Dim() != m.Test.Dim() {
-			t.Fatalf("train and test sizes differ: %d×%d, %d×%d", m.Train.Rows, m.Train.Cols, m.Test.Rows, m.Test.Cols)
+			t.Fatalf("train and test sizes differ: %d×%d, %d×%d", m.Train.shape[1], m.Train.shape[2], m.Test.shape[1], m.Test.shape[2])
 		}
 	})
 }

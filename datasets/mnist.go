@@ -7,10 +7,8 @@ import (
 	"os"
 )
 
-// MNIST holds the training set (60000 images for MNIST) and the test set
-// (10000 images) of the MNIST data set, or of a data set stored the same
-// way such as Fashion-MNIST.
-type MNIST struct{ Train, Test *Set }
+// digits are the class names of MNIST-format labels.
+var digits = []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
 // File name stems of the four IDX files; each is looked for with a .gz
 // suffix first, then without.
@@ -29,7 +27,9 @@ const (
 // many images as its labels file holds labels. Load checks the headers of
 // all four files before reading any payload, and memory grows with the data
 // actually present, so a corrupt header cannot trigger a huge allocation.
-func Load(dir string) (*MNIST, error) {
+//
+// The sets serve their pixels as pixel/255 and have the classes "0" … "9".
+func Load(dir string) (*Data, error) {
 	if dir == "" {
 		d, err := DefaultDir()
 		if err != nil {
@@ -62,7 +62,7 @@ func Load(dir string) (*MNIST, error) {
 			dir, train.images.path, train.rows, train.cols, test.images.path, test.rows, test.cols)
 	}
 
-	var m MNIST
+	m := Data{TestFrom: "the t10k files", Scale: Scale{Kind: Pixel}}
 	if m.Train, err = train.read(); err != nil {
 		return nil, err
 	}
@@ -135,7 +135,11 @@ func (s *split) read() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Set{Pixels: pixels, Labels: labels, Rows: int(s.rows), Cols: int(s.cols)}, nil
+	ints := make([]int, len(labels))
+	for i, l := range labels {
+		ints[i] = int(l)
+	}
+	return NewImages(pixels, 1, int(s.rows), int(s.cols), ints, digits)
 }
 
 func (s *split) close() {

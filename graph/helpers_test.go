@@ -62,12 +62,12 @@ func (n noisyNet) Encoder(b *graph.Builder, x *G.Node) *G.Node {
 
 var (
 	mnistOnce sync.Once
-	mnist     *datasets.MNIST
+	mnist     *datasets.Data
 	mnistErr  error
 )
 
 // loadMNIST loads the bundled MNIST once per test binary.
-func loadMNIST(t testing.TB) *datasets.MNIST {
+func loadMNIST(t testing.TB) *datasets.Data {
 	t.Helper()
 	mnistOnce.Do(func() { mnist, mnistErr = datasets.Load("") })
 	if mnistErr != nil {

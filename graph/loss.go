@@ -43,10 +43,14 @@ var (
 	// BCESum is BCE summed over the pixels of an image, mean over the batch:
 	// the −log p(x|z) of a Bernoulli decoder, as in a VAE's evidence bound.
 	BCESum = Loss{"bce-sum", "binary cross-entropy, sum over pixels, mean over the batch (sigmoid outputs; vae)", bceSum}
+	// MSESum is (x − x')² summed over the values of a sample, mean over the
+	// batch: a Gaussian decoder's −log p(x|z), up to a constant and a
+	// factor ½ (the vae on real values).
+	MSESum = Loss{"mse-sum", "(x − x')² summed over a sample's values, mean over the batch (vae on real values)", mseSum}
 )
 
 // Losses lists the losses by name.
-var Losses = []Loss{L2, MSE, BCE, BCESum}
+var Losses = []Loss{L2, MSE, BCE, BCESum, MSESum}
 
 // LossByName finds a loss.
 func LossByName(name string) (Loss, error) {
@@ -101,11 +105,11 @@ func bce(b *Builder, x, recon *G.Node) *G.Node {
 }
 
 func bceSum(b *Builder, x, recon *G.Node) *G.Node {
-	perImage := 1
-	for _, d := range x.Shape()[1:] {
-		perImage *= d
-	}
-	return b.Scale(float64(perImage), bce(b, x, recon))
+	return b.Scale(float64(Size(x.Shape()[1:])), bce(b, x, recon))
+}
+
+func mseSum(b *Builder, x, recon *G.Node) *G.Node {
+	return b.Scale(float64(Size(x.Shape()[1:])), mse(b, x, recon))
 }
 
 func errShape(what string, got, want tensor.Shape) error {

@@ -18,9 +18,16 @@ func TestEvaluateUsesEveryImage(t *testing.T) {
 	// Eight MNIST test images and two plain grey ones, whose errors differ
 	// from the others' so that a dropped partial batch shows.
 	mn := loadMNIST(t).Test.Head(10)
-	data := &datasets.Set{Pixels: slices.Clone(mn.Pixels), Labels: slices.Clone(mn.Labels), Rows: 28, Cols: 28}
-	for i := 8 * 784; i < len(data.Pixels); i++ {
-		data.Pixels[i] = 128
+	pixels := make([]uint8, mn.Len()*784)
+	for i := range mn.Len() {
+		copy(pixels[i*784:], mn.Pixels(i))
+	}
+	for i := 8 * 784; i < len(pixels); i++ {
+		pixels[i] = 128
+	}
+	data, err := datasets.NewImages(pixels, 1, 28, 28, nil, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
 	x := make([]float32, 10*784)
 	data.Batch(x, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
@@ -173,11 +180,13 @@ func TestModelShapesAndErrors(t *testing.T) {
 		{"Encode of a partial row", func() error { _, err := m.Encode(x[:783]); return err }, "783 values"},
 		{"Decode of a partial row", func() error { _, err := m.Decode(z[:7]); return err }, "7 values"},
 		{"Evaluate of no images", func() error {
-			_, err := m.Evaluate(&datasets.Set{Rows: 28, Cols: 28}, 4)
+			empty, _ := datasets.NewImages(nil, 1, 28, 28, nil, nil)
+			_, err := m.Evaluate(empty, 4)
 			return err
 		}, "no samples"},
 		{"Evaluate of 10×10 images", func() error {
-			_, err := m.Evaluate(&datasets.Set{Pixels: make([]uint8, 100), Labels: []uint8{1}, Rows: 10, Cols: 10}, 4)
+			small, _ := datasets.NewImages(make([]uint8, 100), 1, 10, 10, nil, nil)
+			_, err := m.Evaluate(small, 4)
 			return err
 		}, "(100 values)"},
 	}

@@ -22,9 +22,10 @@ import (
 // and it trains in batches of 64 (Spec.Training); docs/VALIDATION.md says how
 // both were chosen.
 type Conv struct {
-	Input    []int // (C, H, W)
-	Channels int   // channels c of the first stage
-	Latent   int   // channels k of the code
+	Input    []int            // (C, H, W)
+	Channels int              // channels c of the first stage
+	Latent   int              // channels k of the code
+	Out      graph.Activation // of the output: sigmoid for values in [0, 1] (Config.Out)
 }
 
 // Encoder: x (batch, C·H·W) → z (batch, k, H/4, W/4).
@@ -34,13 +35,14 @@ func (n Conv) Encoder(b *graph.Builder, x *G.Node) *G.Node {
 	return b.MaxPool2(b.Conv2D("enc2", h, n.Latent, 3, 1, graph.ReLU))
 }
 
-// Decoder: z (batch, k, H/4, W/4) → x' (batch, C·H·W) in (0, 1).
+// Decoder: z (batch, k, H/4, W/4) → x' (batch, C·H·W), in (0, 1) for a
+// sigmoid output.
 func (n Conv) Decoder(b *graph.Builder, z *G.Node) *G.Node {
 	h := b.Upsample2(b.Conv2D("dec2", z, n.Latent, 3, 1, graph.ReLU))
 	h = b.Upsample2(b.Conv2D("dec1", h, n.Channels, 3, 1, graph.ReLU))
 	logits := b.Conv2D("recon", h, n.Input[0], 3, 1, graph.Identity)
 	// Flatten the logits, not the sigmoid: bce finds the logits of its output.
-	return b.Activate(graph.Sigmoid, b.Reshape(logits, b.Batch, graph.Size(n.Input)))
+	return b.Activate(n.Out, b.Reshape(logits, b.Batch, graph.Size(n.Input)))
 }
 
 func init() {
@@ -54,6 +56,6 @@ func init() {
 			if c.Input[1]%4 != 0 || c.Input[2]%4 != 0 {
 				return nil, fmt.Errorf("conv: images of %d×%d: height and width must be multiples of 4 (two 2×2 poolings)", c.Input[1], c.Input[2])
 			}
-			return Conv{Input: c.Input, Channels: c.Options.Int("channels"), Latent: c.Latent}, nil
+			return Conv{Input: c.Input, Channels: c.Options.Int("channels"), Latent: c.Latent, Out: c.Out()}, nil
 		}})
 }

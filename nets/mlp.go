@@ -13,9 +13,10 @@ import (
 // MNIST), a linear code, and the mirrored decoder k-64-256-D with a sigmoid
 // output.
 type MLP struct {
-	Dim    int   // input size D, e.g. 784
-	Hidden []int // encoder hidden sizes, [256, 64]; the decoder mirrors them
-	Latent int   // code size k
+	Dim    int              // input size D, e.g. 784
+	Hidden []int            // encoder hidden sizes, [256, 64]; the decoder mirrors them
+	Latent int              // code size k
+	Out    graph.Activation // of the output: sigmoid for values in [0, 1] (Config.Out)
 }
 
 // Encoder: x (batch, Dim) → ReLU layers → z (batch, Latent).
@@ -27,13 +28,14 @@ func (n MLP) Encoder(b *graph.Builder, x *G.Node) *G.Node {
 	return b.Dense("code", h, n.Latent, graph.Identity)
 }
 
-// Decoder: z (batch, Latent) → ReLU layers → x' (batch, Dim) in (0, 1).
+// Decoder: z (batch, Latent) → ReLU layers → x' (batch, Dim) (in (0, 1) for
+// a sigmoid output).
 func (n MLP) Decoder(b *graph.Builder, z *G.Node) *G.Node {
 	h := z
 	for i, size := range slices.Backward(n.Hidden) {
 		h = b.Dense(fmt.Sprintf("dec%d", len(n.Hidden)-i), h, size, graph.ReLU)
 	}
-	return b.Dense("recon", h, n.Dim, graph.Sigmoid)
+	return b.Dense("recon", h, n.Dim, n.Out)
 }
 
 // hiddenOption is the option of the dense nets' hidden sizes, each with
@@ -44,11 +46,11 @@ func hiddenOption(def ...int) Option {
 
 // newMLP is the MLP that c describes; it reads the option "hidden".
 func newMLP(c Config) MLP {
-	return MLP{Dim: graph.Size(c.Input), Hidden: c.Options.Ints("hidden"), Latent: c.Latent}
+	return MLP{Dim: graph.Size(c.Input), Hidden: c.Options.Ints("hidden"), Latent: c.Latent, Out: c.Out()}
 }
 
 func init() {
-	Register(Spec{Name: "mlp", Doc: "D-256-64-k ReLU, mirrored decoder, sigmoid output", Loss: "mse",
+	Register(Spec{Name: "mlp", Doc: "D-256-64-k ReLU, mirrored decoder, sigmoid output (linear for real values)", Loss: "mse",
 		Options: []Option{hiddenOption(256, 64)},
 		New:     func(c Config) (graph.Net, error) { return newMLP(c), nil }})
 }

@@ -18,6 +18,10 @@
 //		return b.Dense("recon", z, t.Dim, graph.Sigmoid) // z → x' (batch, Dim)
 //	}
 //
+// (A net for any data takes its output activation from Config.Out: a
+// sigmoid for values in [0, 1], none for real values, such as standardised
+// columns of a table.)
+//
 //	func init() {
 //		nets.Register(nets.Spec{Name: "tiny", Doc: "x-k-x, one layer each way", Loss: "bce",
 //			Options: []nets.Option{{Name: "act", Default: "tanh", Doc: "tiny: the code's activation", Check: nets.OneOf("tanh", "relu")}},
@@ -53,6 +57,25 @@ type Config struct {
 	Latent int `json:"latent"`
 	// Options are the net's own settings by name (Spec.Options).
 	Options Options `json:"options,omitempty"`
+	// Values says what the inputs are: Unit (in [0, 1], such as pixel/255),
+	// which a sigmoid output fits, or Real (any number, such as standardised
+	// columns), which a linear output fits; "" is Unit.
+	Values string `json:"values,omitempty"`
+}
+
+// Kinds of Config.Values.
+const (
+	Unit = "unit"
+	Real = "real"
+)
+
+// Out is the activation of a net's output layer for c's values: a sigmoid
+// for values in [0, 1], none for real values.
+func (c Config) Out() graph.Activation {
+	if c.Values == Real {
+		return graph.Identity
+	}
+	return graph.Sigmoid
 }
 
 // DefaultLatent is the code size of a net whose Spec has no Latent.
@@ -62,7 +85,10 @@ const DefaultLatent = 32
 type Spec struct {
 	Name string
 	Doc  string // one line for -h and README
-	Loss string // the default loss: a name of graph.Losses
+	Loss string // the default loss for values in [0, 1]: a name of graph.Losses
+	// RealLoss is the default loss for real values (Config.Values);
+	// "" is "mse".
+	RealLoss string
 	// New builds the net from a Config whose Options hold a value for each
 	// of the Spec's Options (Spec.Complete fills them in).
 	New func(Config) (graph.Net, error)
@@ -78,6 +104,17 @@ type Spec struct {
 	Training train.Config
 	// Generative: codes drawn from N(0, I) decode to samples (vae).
 	Generative bool
+}
+
+// LossFor is the net's default loss for inputs of the given Values.
+func (s Spec) LossFor(values string) string {
+	if values != Real {
+		return s.Loss
+	}
+	if s.RealLoss == "" {
+		return "mse"
+	}
+	return s.RealLoss
 }
 
 // Config is the net's default configuration for samples of the given shape.
@@ -154,6 +191,9 @@ func Register(s Spec) {
 	}
 	if _, err := graph.LossByName(s.Loss); err != nil {
 		panic("nets: " + s.Name + ": Loss: " + err.Error())
+	}
+	if _, err := graph.LossByName(s.LossFor(Real)); err != nil {
+		panic("nets: " + s.Name + ": RealLoss: " + err.Error())
 	}
 	if err := checkRecipe(s.Training); err != nil {
 		panic("nets: " + s.Name + ": Training: " + err.Error())
@@ -237,6 +277,9 @@ func New(name string, c Config) (graph.Net, error) {
 	}
 	if c.Latent < 1 {
 		return nil, fmt.Errorf("net %s: code size %d: want ≥ 1", name, c.Latent)
+	}
+	if c.Values != "" && c.Values != Unit && c.Values != Real {
+		return nil, fmt.Errorf("net %s: values %q: want %s or %s", name, c.Values, Unit, Real)
 	}
 	c.Options = maps(c.Options)
 	if err := s.Complete(&c); err != nil {

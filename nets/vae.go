@@ -16,6 +16,9 @@ import (
 //
 //	bce-sum(x, x') + β·KL(q(z|x) ‖ N(0, I)),  KL = −½ Σ_j (1 + log σ²_j − μ_j² − σ²_j)
 //
+// (for real values, a linear output and mse-sum: a Gaussian decoder's
+// −log p(x|z) up to a constant and a factor ½).
+//
 // In training z = μ + σ·ε with ε ~ N(0, I) drawn by the trainer's seeded RNG
 // (the reparameterisation trick); in evaluation graphs z = μ, so
 // Model.Evaluate measures the mean code (Model.EvaluateSampled samples z, as
@@ -59,18 +62,19 @@ func (n VAE) Encoder(b *graph.Builder, x *G.Node) *G.Node {
 	return b.Op2(G.Add, mu, b.Op2(G.HadamardProd, sigma, eps))
 }
 
-// Decoder: z (batch, Latent) → ReLU layers → x' (batch, Dim) in (0, 1).
+// Decoder: z (batch, Latent) → ReLU layers → x' (batch, Dim), in (0, 1)
+// for a sigmoid output.
 func (n VAE) Decoder(b *graph.Builder, z *G.Node) *G.Node {
 	dense := n.dense(b)
 	h := z
 	for i, size := range slices.Backward(n.Hidden) {
 		h = dense(fmt.Sprintf("dec%d", len(n.Hidden)-i), h, size, graph.ReLU)
 	}
-	return dense("recon", h, n.Dim, graph.Sigmoid)
+	return dense("recon", h, n.Dim, n.Out)
 }
 
 func init() {
-	Register(Spec{Name: "vae", Doc: "variational: D-400 ReLU → μ, log σ² (k = 20), decoder k-400-D, sigmoid output; loss bce-sum + β·KL", Loss: "bce-sum",
+	Register(Spec{Name: "vae", RealLoss: "mse-sum", Doc: "variational: D-400 ReLU → μ, log σ² (k = 20), decoder k-400-D, sigmoid output; loss bce-sum + β·KL", Loss: "bce-sum",
 		Latent: 20, Training: train.Config{Batch: 64}, Generative: true,
 		Options: []Option{hiddenOption(400),
 			{Name: "beta", Default: 1.0, Doc: "weight β of the KL term", Check: AtLeast(0)}},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/graph"
 	"github.com/aegraph/aegraph/nets"
 	"github.com/aegraph/aegraph/train"
@@ -24,18 +25,24 @@ type Config struct {
 	Version int          `json:"version"`
 	Net     string       `json:"net"`   // a registered net (nets.Lookup)
 	Arch    nets.Config  `json:"arch"`  // input shape, code size, the net's options
-	Loss    string       `json:"loss"`  // a name of graph.Losses
+	Loss    string       `json:"loss"`  // a name of graph.Losses; "" is the net's own for the data (Build)
 	Train   train.Config `json:"train"` // solver, rate, schedule, weight decay, batch, epochs, seed
-	Data    string       `json:"data,omitempty"`
-	Limit   int          `json:"limit,omitempty"` // train on the first Limit samples (0: all)
+	// Data says where the data is and how it is read; Build records in
+	// Scale the scale fitted on the training samples, which every later
+	// read of data for this model applies, and in TestFrom where the test
+	// samples came from.
+	Data     datasets.Spec   `json:"data"`
+	Scale    *datasets.Scale `json:"scale,omitempty"`
+	TestFrom string          `json:"test_from,omitempty"`
 }
 
 // DefaultEpochs is the length of a run unless told otherwise.
 const DefaultEpochs = 10
 
 // Defaults is the configuration of a run of the named net with every default:
-// the net's own code size, options, loss and training recipe, then train's
-// defaults, DefaultEpochs and seed 1. Arch.Input is left for the data to set.
+// the net's own code size, options and training recipe, then train's
+// defaults, DefaultEpochs and seed 1, on the bundled MNIST. The input shape
+// and the loss are left for Build to take from the data.
 func Defaults(net string) (Config, error) {
 	spec, err := nets.Lookup(net)
 	if err != nil {
@@ -60,7 +67,7 @@ func Defaults(net string) (Config, error) {
 	if t.Seed == 0 {
 		t.Seed = 1
 	}
-	return Config{Version: FormatVersion, Net: net, Arch: spec.Config(nil), Loss: spec.Loss, Train: t}, nil
+	return Config{Version: FormatVersion, Net: net, Arch: spec.Config(nil), Train: t}, nil
 }
 
 // Error is a configuration error: a field that no run can use. Its message
@@ -89,8 +96,10 @@ func (c *Config) Check() error {
 	if err := spec.Complete(&c.Arch); err != nil {
 		return &Error{err}
 	}
-	if _, err := graph.LossByName(c.Loss); err != nil {
-		return fieldErr("loss: %w", err)
+	if c.Loss != "" {
+		if _, err := graph.LossByName(c.Loss); err != nil {
+			return fieldErr("loss: %w", err)
+		}
 	}
 	switch {
 	case c.Arch.Latent < 1:
@@ -101,10 +110,11 @@ func (c *Config) Check() error {
 		return fieldErr("batch %d: want ≥ 1", c.Train.Batch)
 	case !(c.Train.LR > 0) || math.IsInf(c.Train.LR, 0): // train would take 0 for its default
 		return fieldErr("lr %v: want a finite number > 0", c.Train.LR)
-	case c.Limit < 0:
-		return fieldErr("limit %d: want ≥ 0 (0: all samples)", c.Limit)
 	}
 	if err := c.Train.Check(); err != nil {
+		return &Error{err}
+	}
+	if err := c.Data.Check(); err != nil {
 		return &Error{err}
 	}
 	return c.checkSize()

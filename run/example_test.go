@@ -16,13 +16,13 @@ func Example() {
 	defer os.RemoveAll(dir)
 
 	c, _ := run.Defaults("mlp") // the mlp with its own defaults
-	c.Train.Epochs, c.Limit = 2, 2000
+	c.Train.Epochs, c.Data.Limit = 2, 2000
 	data, err := c.LoadData() // the bundled MNIST, first 2,000 training images
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	r, err := run.New(filepath.Join(dir, "mlp"), c, data.Train)
+	r, err := run.New(filepath.Join(dir, "mlp"), c, data)
 	if err != nil {
 		fmt.Println(err)
 		return

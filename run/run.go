@@ -3,9 +3,9 @@
 // any program can train, resume or open a run the same way:
 //
 //	c, _ := run.Defaults("mlp")          // the mlp with its own defaults
-//	c.Train.Epochs, c.Limit = 3, 5000
+//	c.Train.Epochs, c.Data.Limit = 3, 5000
 //	data, _ := c.LoadData()              // the bundled MNIST, first 5,000 training images
-//	r, _ := run.New("runs/mine", c, data.Train)
+//	r, _ := run.New("runs/mine", c, data)
 //	for r.Trainer.Epoch < c.Train.Epochs {
 //		m, _ := r.Epoch(ctx, data.Train, data.Test, nil)
 //		fmt.Println(m.Epoch, m.TestMSE)
@@ -30,6 +30,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,32 +85,26 @@ type state struct {
 	Partial float64   `json:"partial_seconds,omitempty"`
 }
 
-// LoadData loads the data that c names (Data; "" is the bundled MNIST) and
-// keeps its first Limit training samples (all if 0).
-func (c Config) LoadData() (*datasets.MNIST, error) {
-	data, err := datasets.Load(c.Data)
+// LoadData reads the data that c describes (datasets.Open), through the
+// run's stored scale when it has one, else fitting one on the training
+// samples.
+func (c Config) LoadData() (*datasets.Data, error) {
+	d, err := datasets.Open(c.Data, c.Train.Seed, c.Scale)
 	if err != nil {
 		return nil, fmt.Errorf("loading data: %w", err)
 	}
-	if c.Limit > 0 {
-		data.Train = data.Train.Head(c.Limit)
-	}
-	return data, nil
+	return d, nil
 }
 
 // DataName names the data of c in messages.
-func (c Config) DataName() string {
-	if c.Data == "" {
-		return "the bundled MNIST"
-	}
-	return c.Data
-}
+func (c Config) DataName() string { return c.Data.Name() }
 
-// New prepares a new run of c in the folder dir, to train on data: it takes
-// the input shape from data, checks the configuration, refuses a folder that
-// holds a run or cannot be written, and builds the model (initialised from
-// the seed) and its trainer. Nothing is written until Save.
-func New(dir string, c Config, data graph.Data) (*Run, error) {
+// New prepares a new run of c in the folder dir, to train on data (read by
+// c.LoadData): it takes the input shape, scale and loss from data, checks
+// the configuration, refuses a folder that holds a run or cannot be
+// written, and builds the model (initialised from the seed) and its
+// trainer. Nothing is written until Save.
+func New(dir string, c Config, data *datasets.Data) (*Run, error) {
 	t, err := c.Build(data)
 	if err != nil {
 		return nil, err
@@ -120,16 +115,32 @@ func New(dir string, c Config, data graph.Data) (*Run, error) {
 	return &Run{Dir: dir, Config: c, Model: t.Model, Trainer: t}, nil
 }
 
-// Build takes the input shape from data, checks the configuration (filling
-// in the net's options) and builds the model (initialised from the seed)
-// and its trainer: a run without a folder.
-func (c *Config) Build(data graph.Data) (*train.Trainer, error) {
-	c.Arch.Input = data.Shape()
+// Build takes from data the input shape, the scale, where the test set came
+// from and, unless c names one, the loss that fits the data (the net's own
+// for values in [0, 1], which a sigmoid output can take, else its loss for
+// real values); checks the configuration (filling in the net's options); and
+// builds the model (initialised from the seed) and its trainer: a run
+// without a folder.
+func (c *Config) Build(data *datasets.Data) (*train.Trainer, error) {
+	c.Arch.Input = slices.Clone(data.Train.Shape())
+	c.Scale, c.TestFrom = &data.Scale, data.TestFrom
+	c.Arch.Values = nets.Real
+	if data.Unit() {
+		c.Arch.Values = nets.Unit
+	}
 	if err := c.Check(); err != nil {
 		return nil, err
 	}
-	if c.Train.Batch > data.Len() {
-		return nil, fieldErr("batch %d is larger than the %d training samples", c.Train.Batch, data.Len())
+	spec, _ := nets.Lookup(c.Net)
+	if c.Loss == "" {
+		c.Loss = spec.LossFor(c.Arch.Values)
+	}
+	if c.Arch.Values == nets.Real && strings.HasPrefix(c.Loss, "bce") {
+		return nil, fieldErr("loss %s needs values in [0, 1] (a sigmoid output), but %s's are not, scaled by %s: use -scale minmax, or -loss mse",
+			c.Loss, c.DataName(), data.Scale.Kind)
+	}
+	if n := data.Train.Len(); c.Train.Batch > n {
+		return nil, fieldErr("batch %d is larger than the %d training samples", c.Train.Batch, n)
 	}
 	m, err := c.Model()
 	if err != nil {
@@ -202,13 +213,14 @@ func Open(dir string) (*Run, error) {
 }
 
 // Resume builds the trainer of a run that Open read and restores it to where
-// the checkpoint stopped, to continue training on data. epochs > 0 changes
-// the run's length (its schedule is re-planned over the new total).
-func (r *Run) Resume(data graph.Data, epochs int) error {
+// the checkpoint stopped, to continue training on data (read by
+// r.Config.LoadData). epochs > 0 changes the run's length (its schedule is
+// re-planned over the new total).
+func (r *Run) Resume(data *datasets.Data, epochs int) error {
 	if r.ck == nil {
 		return fmt.Errorf("%s: Resume needs a run read by Open", r.Dir)
 	}
-	if err := r.Model.Check(data); err != nil {
+	if err := r.Model.Check(data.Train); err != nil {
 		return fmt.Errorf("%s was trained on %s: %w", r.Dir, r.Config.DataName(), err)
 	}
 	if epochs > 0 {
@@ -221,7 +233,7 @@ func (r *Run) Resume(data graph.Data, epochs int) error {
 	if err := t.Restore(r.ck); err != nil {
 		return fmt.Errorf("%s: %w", r.Dir, err)
 	}
-	if steps := t.StepsPerEpoch(data.Len()); t.Step >= steps {
+	if steps := t.StepsPerEpoch(data.Train.Len()); t.Step >= steps {
 		return fmt.Errorf("%s: the checkpoint is at step %d of an epoch of %d steps (has the data in %s changed?)",
 			r.Dir, t.Step, steps, r.Config.DataName())
 	}

@@ -19,11 +19,11 @@ import (
 
 var (
 	mnistOnce sync.Once
-	mnist     *datasets.MNIST
+	mnist     *datasets.Data
 	mnistErr  error
 )
 
-func loadMNIST(t *testing.T) *datasets.MNIST {
+func loadMNIST(t *testing.T) *datasets.Data {
 	t.Helper()
 	mnistOnce.Do(func() { mnist, mnistErr = datasets.Load("") })
 	if mnistErr != nil {
@@ -33,15 +33,15 @@ func loadMNIST(t *testing.T) *datasets.MNIST {
 }
 
 // small is a configuration of the named net that trains in a moment.
-func small(t *testing.T, net string) (run.Config, *datasets.MNIST) {
+func small(t *testing.T, net string) (run.Config, *datasets.Data) {
 	t.Helper()
 	c, err := run.Defaults(net)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Train.Batch, c.Train.Epochs, c.Limit = 64, 3, 384
+	c.Train.Batch, c.Train.Epochs, c.Data.Limit = 64, 3, 384
 	m := loadMNIST(t)
-	return c, &datasets.MNIST{Train: m.Train.Head(c.Limit), Test: m.Test.Head(200)}
+	return c, &datasets.Data{Train: m.Train.Head(c.Data.Limit), Test: m.Test.Head(200), TestFrom: m.TestFrom, Scale: m.Scale}
 }
 
 // A run saved after each epoch, opened and resumed, ends with the same
@@ -53,7 +53,7 @@ func TestSaveOpenResume(t *testing.T) {
 			c, data := small(t, net)
 			ctx := context.Background()
 			dir := t.TempDir()
-			straight, err := run.New(filepath.Join(dir, "straight"), c, data.Train)
+			straight, err := run.New(filepath.Join(dir, "straight"), c, data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,7 +64,7 @@ func TestSaveOpenResume(t *testing.T) {
 			}
 
 			path := filepath.Join(dir, "stopped")
-			r, err := run.New(path, c, data.Train)
+			r, err := run.New(path, c, data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +88,7 @@ func TestSaveOpenResume(t *testing.T) {
 			if err != nil || !slices.Equal(z1, z2) {
 				t.Errorf("the opened model encodes otherwise (%v)", err)
 			}
-			if err := opened.Resume(data.Train, 0); err != nil {
+			if err := opened.Resume(data, 0); err != nil {
 				t.Fatal(err)
 			}
 			for opened.Trainer.Epoch < c.Train.Epochs {
@@ -120,7 +120,7 @@ func TestSaveOpenResume(t *testing.T) {
 func TestFolder(t *testing.T) {
 	c, data := small(t, "linear")
 	dir := filepath.Join(t.TempDir(), "run")
-	r, err := run.New(dir, c, data.Train)
+	r, err := run.New(dir, c, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,14 +141,14 @@ func TestFolder(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != run.FormatVersion || got.Net != "linear" || got.Train.Batch != 64 || got.Limit != 384 {
+	if got.Version != run.FormatVersion || got.Net != "linear" || got.Train.Batch != 64 || got.Data.Limit != 384 {
 		t.Errorf("config.json: %+v", got)
 	}
 	csv, err := os.ReadFile(filepath.Join(dir, run.MetricsFile))
 	if err != nil || !strings.HasPrefix(string(csv), "epoch,train_loss,test_loss,test_mse,seconds\n1,") {
 		t.Errorf("metrics.csv: %q (%v)", csv, err)
 	}
-	if _, err := run.New(dir, c, data.Train); err == nil || !strings.Contains(err.Error(), "already holds a run") {
+	if _, err := run.New(dir, c, data); err == nil || !strings.Contains(err.Error(), "already holds a run") {
 		t.Errorf("a second run in %s: %v", dir, err)
 	}
 }
@@ -159,7 +159,7 @@ func TestOpenRefuses(t *testing.T) {
 	c, data := small(t, "linear")
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good")
-	r, err := run.New(good, c, data.Train)
+	r, err := run.New(good, c, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestCheck(t *testing.T) {
 		{func(c *run.Config) { c.Train.WeightDecay = -1 }, "wd -1"},
 		{func(c *run.Config) { c.Train.Schedule = "step" }, `schedule: unknown schedule "step"`},
 		{func(c *run.Config) { c.Train.Solver = "newton" }, `solver: unknown solver "newton"`},
-		{func(c *run.Config) { c.Limit = -1 }, "limit -1"},
+		{func(c *run.Config) { c.Data.Limit = -1 }, "limit -1"},
 		{func(c *run.Config) { c.Arch.Options["hidden"] = []int{10, -1} }, "hidden 10,-1: want ≥ 1"},
 		{func(c *run.Config) { c.Arch.Options["beta"] = 1.0 }, "beta: the mlp net has no such option"},
 		{func(c *run.Config) { c.Arch.Latent = 1 << 21 }, "latent 2097152: want ≤ 1048576"},
@@ -257,11 +257,11 @@ func TestDefaults(t *testing.T) {
 		wd       float64
 		options  string
 	}{
-		{"mlp", 32, "mse", 128, "constant", 0, "map[hidden:[256 64]]"},
-		{"vae", 20, "bce-sum", 64, "constant", 0, "map[beta:1 hidden:[400]]"},
-		{"deep", 30, "bce", 128, "cosine", 0.1, "map[hidden:[1000 500 250]]"},
-		{"conv", 8, "bce", 64, "constant", 0, "map[channels:16]"},
-		{"linear", 32, "mse", 128, "constant", 0, "map[]"},
+		{"mlp", 32, "", 128, "constant", 0, "map[hidden:[256 64]]"},
+		{"vae", 20, "", 64, "constant", 0, "map[beta:1 hidden:[400]]"},
+		{"deep", 30, "", 128, "cosine", 0.1, "map[hidden:[1000 500 250]]"},
+		{"conv", 8, "", 64, "constant", 0, "map[channels:16]"},
+		{"linear", 32, "", 128, "constant", 0, "map[]"},
 	} {
 		c, err := run.Defaults(tc.net)
 		if err != nil {

@@ -29,9 +29,13 @@ func checkpointHeader(version uint32, payload []byte) []byte {
 // 2×2 pixels, trained for one epoch so that the solver has state.
 func tinyTrainer(tb testing.TB) (*train.Trainer, *datasets.Set) {
 	tb.Helper()
-	data := &datasets.Set{Rows: 2, Cols: 2, Labels: make([]uint8, 8)}
+	var pixels []uint8
 	for i := range 8 * 4 {
-		data.Pixels = append(data.Pixels, uint8(i*37))
+		pixels = append(pixels, uint8(i*37))
+	}
+	data, err := datasets.NewImages(pixels, 1, 2, 2, nil, nil)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	m, err := graph.NewModel(linearNet{4, 2}, graph.MSE, []int{4}, 1)
 	if err != nil {

@@ -93,7 +93,7 @@ func record(args []string) error {
 	}
 	// cmd/train's run at a constant rate of 1e-3, Adam without weight decay.
 	c.Train.Solver, c.Train.LR, c.Train.Schedule, c.Train.WeightDecay = "adam", 1e-3, "constant", 0
-	c.Train.Seed, c.Train.Epochs, c.Data, c.Limit = *seed, *epochs, *data, *limit
+	c.Train.Seed, c.Train.Epochs, c.Data.Path, c.Data.Limit = *seed, *epochs, *data, *limit
 	if *batch > 0 {
 		c.Train.Batch = *batch
 	}
@@ -101,7 +101,7 @@ func record(args []string) error {
 	if err != nil {
 		return err
 	}
-	tr, err := c.Build(mnist.Train)
+	tr, err := c.Build(mnist)
 	if err != nil {
 		return err
 	}

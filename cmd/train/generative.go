@@ -38,7 +38,7 @@ func (r *trainer) writeGenerative() error {
 // first test digits: 7→5, 2→9, 1→0, 0→6, 4→9, 1→0, 4→1, 9→5).
 func (r *trainer) writeInterp() error {
 	test := r.data.Test
-	z, err := r.Model.Encode(firstImages(test, 2*interpPairs))
+	z, err := r.Model.Encode(firstSamples(test, 2*interpPairs))
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (r *trainer) writeInterp() error {
 		return err
 	}
 	return writePNG(filepath.Join(r.Dir, "interp.png"), func(w io.Writer) error {
-		return plots.Grid(w, x, test.Rows, test.Cols, interpPairs, interpSteps, pictureScale)
+		return plots.Grid(w, r.display(x), test.Shape(), interpPairs, interpSteps, pictureScale)
 	})
 }
 
@@ -76,6 +76,6 @@ func (r *trainer) writeSamples() error {
 	}
 	test := r.data.Test
 	return writePNG(filepath.Join(r.Dir, "samples.png"), func(w io.Writer) error {
-		return plots.Grid(w, x, test.Rows, test.Cols, sampleSide, sampleSide, pictureScale)
+		return plots.Grid(w, r.display(x), test.Shape(), sampleSide, sampleSide, pictureScale)
 	})
 }

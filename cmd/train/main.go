@@ -29,6 +29,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/graph"
 	"github.com/aegraph/aegraph/internal/named"
 	"github.com/aegraph/aegraph/nets"
@@ -89,17 +90,25 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		perNet(func(s nets.Spec) string { return nonZero(s.Training.WeightDecay) }))
 	fs.StringVar(&c.Train.Schedule, "schedule", train.DefaultSchedule, "learning-rate schedule over the run: "+named.Names(train.Schedules, func(s train.Schedule) string { return s.Name })+
 		perNet(func(s nets.Spec) string { return s.Training.Schedule }))
-	fs.StringVar(&c.Loss, "loss", "", "loss: "+named.Names(graph.Losses, func(l graph.Loss) string { return l.Name })+" (default: the net's own)")
+	fs.StringVar(&c.Loss, "loss", "", "loss: "+named.Names(graph.Losses, func(l graph.Loss) string { return l.Name })+" (default: the net's own; mse for data outside [0, 1])")
 	fs.Uint64Var(&c.Train.Seed, "seed", def.Train.Seed, "seed of initialisation, shuffling and noise")
-	fs.StringVar(&c.Data, "data", "", "folder with the four MNIST-format IDX files (default: the MNIST bundled with GoMNIST)")
-	fs.IntVar(&c.Limit, "limit", 0, "train on the first N training samples only (0: all)")
+	fs.StringVar(&c.Data.Path, "data", "", "the data: a folder of MNIST-format IDX files or of images (PNG, JPEG; class subfolders, train/ and test/), a .csv/.tsv file (optionally .gz) or a .npy file (default: the MNIST bundled with GoMNIST)")
+	fs.StringVar(&c.Data.Test, "test", "", "a test set of its own, in the format of -data (default: the format's own, else -test-frac of -data held out)")
+	fs.Float64Var(&c.Data.TestFrac, "test-frac", datasets.DefaultTestFrac, "the fraction of -data held out for testing (drawn by -seed) when there is no test set")
+	fs.StringVar(&c.Data.Label, "label", "", `tables: the label column, by name or index from 0 (default: a column named "label", if any)`)
+	fs.StringVar(&c.Data.Labels, "labels", "", ".npy data: a .npy file of its labels")
+	fs.StringVar(&c.Data.TestLabels, "test-labels", "", ".npy test data: a .npy file of its labels")
+	resize := fs.String("resize", "", "image folders: scale every image to WxH pixels, e.g. 32x32")
+	classes := fs.String("classes", "", "train on the samples of these classes only, comma-separated names (or indices); the test set keeps every class")
+	fs.StringVar(&c.Data.Scale, "scale", "", "how values become the net's inputs, fitted on the training samples: "+strings.Join(datasets.Scales, ", ")+" (default: pixel for images, x/255; standard for tables, (x − mean)/sd per column)")
+	fs.IntVar(&c.Data.Limit, "limit", 0, "train on the first N training samples only (0: all)")
 	fs.StringVar(&o.out, "out", "", "run folder (default runs/<net>-<time>)")
 	fs.StringVar(&o.resume, "resume", "", "continue the run in this folder from its checkpoint")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	fs.StringVar(&o.memprofile, "memprofile", "", "write a memory profile (allocations and live heap) at the end to this file")
 	netOpts := optionFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains an autoencoder x → E_θ → z → D_φ → x' (MNIST unless -data says otherwise).\n\nnets:\n")
+		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains an autoencoder x → E_θ → z → D_φ → x' (on MNIST unless -data says otherwise).\n\nnets:\n")
 		for _, s := range nets.All() {
 			fmt.Fprintf(stderr, "  %-10s %s (loss %s)\n", s.Name, s.Doc, s.Loss)
 		}
@@ -113,6 +122,21 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, usageError{fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))}
 	}
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	if *resize != "" {
+		var w, h int
+		if _, err := fmt.Sscanf(*resize, "%dx%d", &w, &h); err != nil || fmt.Sprintf("%dx%d", w, h) != *resize {
+			return nil, usageError{fmt.Errorf("-resize %q: want WIDTHxHEIGHT, e.g. 32x32", *resize)}
+		}
+		c.Data.Resize = []int{w, h}
+	}
+	if *classes != "" {
+		for _, name := range strings.Split(*classes, ",") {
+			if name = strings.TrimSpace(name); name == "" {
+				return nil, usageError{fmt.Errorf("-classes %q: an empty class name", *classes)}
+			}
+			c.Data.Classes = append(c.Data.Classes, strings.TrimSpace(name))
+		}
+	}
 	if o.resume != "" {
 		return o, nil // checked against the checkpoint's configuration
 	}
@@ -168,17 +192,25 @@ func (o *options) complete(netOpts map[string]*string) error {
 	o.Config = def
 	c := &o.Config
 	for flag, apply := range map[string]func(){
-		"latent":   func() { c.Arch.Latent = given.Arch.Latent },
-		"epochs":   func() { c.Train.Epochs = given.Train.Epochs },
-		"batch":    func() { c.Train.Batch = given.Train.Batch },
-		"lr":       func() { c.Train.LR = given.Train.LR },
-		"solver":   func() { c.Train.Solver = given.Train.Solver },
-		"wd":       func() { c.Train.WeightDecay = given.Train.WeightDecay },
-		"schedule": func() { c.Train.Schedule = given.Train.Schedule },
-		"loss":     func() { c.Loss = given.Loss },
-		"seed":     func() { c.Train.Seed = given.Train.Seed },
-		"data":     func() { c.Data = given.Data },
-		"limit":    func() { c.Limit = given.Limit },
+		"latent":      func() { c.Arch.Latent = given.Arch.Latent },
+		"epochs":      func() { c.Train.Epochs = given.Train.Epochs },
+		"batch":       func() { c.Train.Batch = given.Train.Batch },
+		"lr":          func() { c.Train.LR = given.Train.LR },
+		"solver":      func() { c.Train.Solver = given.Train.Solver },
+		"wd":          func() { c.Train.WeightDecay = given.Train.WeightDecay },
+		"schedule":    func() { c.Train.Schedule = given.Train.Schedule },
+		"loss":        func() { c.Loss = given.Loss },
+		"seed":        func() { c.Train.Seed = given.Train.Seed },
+		"data":        func() { c.Data.Path = given.Data.Path },
+		"test":        func() { c.Data.Test = given.Data.Test },
+		"test-frac":   func() { c.Data.TestFrac = given.Data.TestFrac },
+		"label":       func() { c.Data.Label = given.Data.Label },
+		"labels":      func() { c.Data.Labels = given.Data.Labels },
+		"test-labels": func() { c.Data.TestLabels = given.Data.TestLabels },
+		"resize":      func() { c.Data.Resize = given.Data.Resize },
+		"classes":     func() { c.Data.Classes = given.Data.Classes },
+		"scale":       func() { c.Data.Scale = given.Data.Scale },
+		"limit":       func() { c.Data.Limit = given.Data.Limit },
 	} {
 		if o.set[flag] {
 			apply()

@@ -9,29 +9,15 @@ import (
 	"github.com/aegraph/aegraph/plots"
 )
 
-// reconImages is how many test digits recon.png shows above their reconstructions.
+// reconImages is how many test images recon.png shows above their reconstructions.
 const reconImages = 16
 
-// writePictures draws recon.png, loss.png, latent.png, interp.png and, for a
-// generative net, samples.png.
+// writePictures draws the pictures that fit the data: loss.png and
+// latent.png always; for images recon.png, interp.png and (generative nets)
+// samples.png, at the images' own size and colours; for a table errors.png,
+// the reconstruction error of each column.
 func (r *trainer) writePictures() error {
 	test := r.data.Test
-	n := min(reconImages, test.Len())
-	x := firstImages(test, n)
-	z, err := r.Model.Encode(x)
-	if err != nil {
-		return err
-	}
-	recon, err := r.Model.Decode(z)
-	if err != nil {
-		return err
-	}
-	if err := writePNG(filepath.Join(r.Dir, "recon.png"), func(w io.Writer) error {
-		return plots.Recon(w, x, recon, n, test.Rows, test.Cols)
-	}); err != nil {
-		return err
-	}
-
 	var train, testLoss []float64
 	for _, m := range r.History {
 		train = append(train, m.TrainLoss)
@@ -51,16 +37,97 @@ func (r *trainer) writePictures() error {
 	if err != nil {
 		return err
 	}
+	var labels []int
+	if test.Labels != nil {
+		labels = test.Labels[:m]
+	}
 	if err := writePNG(filepath.Join(r.Dir, "latent.png"), func(w io.Writer) error {
-		return plots.Latent(w, codes, r.Model.CodeSize(), test.Labels[:m])
+		return plots.Latent(w, codes, r.Model.CodeSize(), labels, test.Classes)
+	}); err != nil {
+		return err
+	}
+	if !isImages(test) {
+		return r.writeColumnErrors()
+	}
+
+	n := min(reconImages, test.Len())
+	x := firstSamples(test, n)
+	z, err := r.Model.Encode(x)
+	if err != nil {
+		return err
+	}
+	recon, err := r.Model.Decode(z)
+	if err != nil {
+		return err
+	}
+	if err := writePNG(filepath.Join(r.Dir, "recon.png"), func(w io.Writer) error {
+		return plots.Recon(w, r.display(x), r.display(recon), n, test.Shape())
 	}); err != nil {
 		return err
 	}
 	return r.writeGenerative()
 }
 
-// firstImages returns the first n images of s, (n, Dim) in [0, 1].
-func firstImages(s *datasets.Set, n int) []float32 {
+// isImages reports whether the samples of s are images, (C, H, W) with one
+// or three channels, which the image grids can draw.
+func isImages(s *datasets.Set) bool {
+	sh := s.Shape()
+	return len(sh) == 3 && (sh[0] == 1 || sh[0] == 3)
+}
+
+// display maps inputs, as the net sees them, to brightness in [0, 1]: the
+// data's own pixel values over 255.
+func (r *trainer) display(v []float32) []float32 {
+	if r.data.Scale.Kind == datasets.Pixel {
+		return v
+	}
+	out := append([]float32(nil), v...)
+	r.data.Scale.Invert(out)
+	for i := range out {
+		out[i] /= 255
+	}
+	return out
+}
+
+// writeColumnErrors draws errors.png: the mean squared reconstruction error
+// of each column of the test set, in the scaled units the net sees.
+func (r *trainer) writeColumnErrors() error {
+	test := r.data.Test
+	d := test.Dim()
+	errs := make([]float64, d)
+	const chunk = 256
+	for lo := 0; lo < test.Len(); lo += chunk {
+		k := min(chunk, test.Len()-lo)
+		idx := make([]int, k)
+		for i := range idx {
+			idx[i] = lo + i
+		}
+		x := make([]float32, k*d)
+		test.Batch(x, idx)
+		z, err := r.Model.Encode(x)
+		if err != nil {
+			return err
+		}
+		recon, err := r.Model.Decode(z)
+		if err != nil {
+			return err
+		}
+		for i, v := range x {
+			e := float64(v - recon[i])
+			errs[i%d] += e * e
+		}
+	}
+	for j := range errs {
+		errs[j] /= float64(test.Len())
+	}
+	title := fmt.Sprintf("%s: test MSE per column (%s-scaled units)", r.Config.Net, r.data.Scale.Kind)
+	return writePNG(filepath.Join(r.Dir, "errors.png"), func(w io.Writer) error {
+		return plots.ColumnErrors(w, title, test.Columns, errs)
+	})
+}
+
+// firstSamples returns the first n samples of s, (n, Dim) as the net sees them.
+func firstSamples(s *datasets.Set, n int) []float32 {
 	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i

@@ -25,7 +25,7 @@ import (
 type trainer struct {
 	*run.Run
 	planned        int // epochs the run had been planned for, when -resume changes them
-	data           *datasets.MNIST
+	data           *datasets.Data
 	stdout, stderr io.Writer
 }
 
@@ -44,7 +44,7 @@ func newTrainer(o *options, stdout, stderr io.Writer) (*trainer, error) {
 	if out == "" {
 		out = defaultOut(o.Net)
 	}
-	if t.Run, err = run.New(out, o.Config, data.Train); err != nil {
+	if t.Run, err = run.New(out, o.Config, data); err != nil {
 		if !run.IsConfigError(err) {
 			err = usageError{fmt.Errorf("-out %w", err)}
 		}
@@ -78,7 +78,7 @@ func (t *trainer) resume(o *options) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if err := r.Resume(data.Train, epochs); err != nil {
+	if err := r.Resume(data, epochs); err != nil {
 		return usageError{fmt.Errorf("-resume %w", err)}
 	}
 	t.Run, t.data = r, data
@@ -115,8 +115,18 @@ func (t *trainer) train(ctx context.Context) error {
 	// The position of the checkpoint on disk, for messages.
 	saved := position(tr.Epoch, tr.Step)
 	if tr.Epoch == 0 && tr.Step == 0 {
-		fmt.Fprintf(t.stdout, "training %s (%d parameters, code %v) on %d samples, %d steps of %d per epoch, %s BLAS; run folder %s\n",
-			c.Net, t.Model.Params.Size(), t.Model.Code, t.data.Train.Len(), steps, c.Train.Batch, ops.BLAS, t.Dir)
+		d := t.data
+		fmt.Fprintf(t.stdout, "data %s: %d training samples of %s, %d test samples (%s), scale %s",
+			c.DataName(), d.Train.Len(), shapeText(d.Train.Shape()), d.Test.Len(), d.TestFrom, d.Scale.Kind)
+		if d.Train.Labels != nil {
+			fmt.Fprintf(t.stdout, ", %d classes", len(d.Train.Classes))
+		}
+		if d.Skipped > 0 {
+			fmt.Fprintf(t.stdout, "; %d files without an image ending skipped", d.Skipped)
+		}
+		fmt.Fprintln(t.stdout)
+		fmt.Fprintf(t.stdout, "training %s (%d parameters, code %v, loss %s) on %d samples, %d steps of %d per epoch, %s BLAS; run folder %s\n",
+			c.Net, t.Model.Params.Size(), t.Model.Code, c.Loss, t.data.Train.Len(), steps, c.Train.Batch, ops.BLAS, t.Dir)
 	} else {
 		fmt.Fprintf(t.stdout, "resuming %s at epoch %d, step %d of %d; run folder %s\n", c.Net, tr.Epoch+1, tr.Step, steps, t.Dir)
 	}
@@ -215,4 +225,18 @@ func writePNG(path string, draw func(io.Writer) error) error {
 		return fmt.Errorf("drawing %s: %w", filepath.Base(path), err)
 	}
 	return atomicfile.Write(path, buf.Bytes())
+}
+
+// shapeText writes a sample shape as people do: "28×28 grey images",
+// "32×32 RGB images", "rows of 30 values".
+func shapeText(shape []int) string {
+	switch {
+	case len(shape) == 3 && shape[0] == 1:
+		return fmt.Sprintf("%d×%d grey images", shape[2], shape[1])
+	case len(shape) == 3 && shape[0] == 3:
+		return fmt.Sprintf("%d×%d RGB images", shape[2], shape[1])
+	case len(shape) == 1:
+		return fmt.Sprintf("rows of %d values", shape[0])
+	}
+	return fmt.Sprintf("shape %v", shape)
 }
