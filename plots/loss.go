@@ -15,12 +15,12 @@ import (
 )
 
 const (
-	// PlotWidth and PlotHeight are the size of the Loss and Latent
-	// plots, drawn at PlotDPI dots per inch.
+	// PlotWidth and PlotHeight are the size of the Loss, Latent and
+	// ColumnErrors plots, drawn at PlotDPI dots per inch.
 	PlotWidth  = 6 * vg.Inch
 	PlotHeight = 4 * vg.Inch
 
-	// PlotDPI is the resolution of the Loss and Latent plots.
+	// PlotDPI is the resolution of the Loss, Latent and ColumnErrors plots.
 	PlotDPI = 100
 )
 

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -37,11 +38,23 @@ func TestWriteSamples(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		digits = append(digits, sevenSegment(i%10, h, wd, rng)...)
 	}
-	write("grid.png", func(b *bytes.Buffer) error { return Grid(b, digits[:37*h*wd], h, wd, 5, 8, 2) })
+	grey := []int{h, wd}
+	write("grid.png", func(b *bytes.Buffer) error { return Grid(b, digits[:37*h*wd], grey, 5, 8, 2) })
 
 	recon := blur(digits, 40, h, wd)
-	write("recon.png", func(b *bytes.Buffer) error { return Recon(b, digits[:10*h*wd], recon[:10*h*wd], 10, h, wd) })
-	write("recon40.png", func(b *bytes.Buffer) error { return Recon(b, digits, recon, 40, h, wd) })
+	write("recon.png", func(b *bytes.Buffer) error { return Recon(b, digits[:10*h*wd], recon[:10*h*wd], 10, grey) })
+	write("recon40.png", func(b *bytes.Buffer) error { return Recon(b, digits, recon, 40, grey) })
+
+	// Colour pictures: coloured digits on coloured backgrounds, 24×32.
+	const ch, cw = 24, 32
+	rgb := []int{3, ch, cw}
+	var pictures []float32
+	for i := 0; i < 30; i++ {
+		pictures = append(pictures, colourPicture(i, ch, cw, rng)...)
+	}
+	write("grid_rgb.png", func(b *bytes.Buffer) error { return Grid(b, pictures[:27*3*ch*cw], rgb, 4, 7, 3) })
+	rgbRecon := blur(pictures, 3*30, ch, cw) // each channel plane blurred
+	write("recon_rgb.png", func(b *bytes.Buffer) error { return Recon(b, pictures, rgbRecon, 30, rgb) })
 
 	train := make([]float64, 10)
 	test := make([]float64, 10)
@@ -52,11 +65,67 @@ func TestWriteSamples(t *testing.T) {
 	write("loss.png", func(b *bytes.Buffer) error { return Loss(b, "Autoencoder reconstruction loss", "MSE", train, test) })
 
 	z, labels := blobs(6000, 32, 5)
-	write("latent.png", func(b *bytes.Buffer) error { return Latent(b, z, 32, labels) })
+	write("latent.png", func(b *bytes.Buffer) error { return Latent(b, z, 32, labels, digitClasses) })
 	z2, labels2 := blobs(1000, 2, 6)
-	write("latent2.png", func(b *bytes.Buffer) error { return Latent(b, z2, 2, labels2) })
+	write("latent2.png", func(b *bytes.Buffer) error { return Latent(b, z2, 2, labels2, digitClasses) })
 	z1, labels1 := blobs(1000, 1, 8)
-	write("latent1.png", func(b *bytes.Buffer) error { return Latent(b, z1, 1, labels1) })
+	write("latent1.png", func(b *bytes.Buffer) error { return Latent(b, z1, 1, labels1, digitClasses) })
+	write("latent_unlabelled.png", func(b *bytes.Buffer) error { return Latent(b, z, 32, nil, nil) })
+	write("latent1_unlabelled.png", func(b *bytes.Buffer) error { return Latent(b, z1, 1, nil, nil) })
+
+	species := []string{"Iris setosa", "Iris versicolor", "Iris virginica (a long name, shortened)"}
+	zs, ls := clusters(600, 4, len(species), 9)
+	write("latent_strings.png", func(b *bytes.Buffer) error { return Latent(b, zs, 4, ls, species) })
+	zs1, ls1 := clusters(600, 1, len(species), 9)
+	write("latent1_strings.png", func(b *bytes.Buffer) error { return Latent(b, zs1, 1, ls1, species) })
+	many := manyClasses(25)
+	zm, lm := clusters(3000, 2, len(many), 10)
+	write("latent_25.png", func(b *bytes.Buffer) error { return Latent(b, zm, 2, lm, many) })
+	zm1, lm1 := clusters(3000, 1, len(many), 10)
+	write("latent1_25.png", func(b *bytes.Buffer) error { return Latent(b, zm1, 1, lm1, many) })
+
+	columns, errs := tableErrors(12, rng)
+	write("columns.png", func(b *bytes.Buffer) error { return ColumnErrors(b, "Test MSE per column", columns, errs) })
+	columns, errs = tableErrors(500, rng)
+	write("columns500.png", func(b *bytes.Buffer) error { return ColumnErrors(b, "Test MSE per column", columns, errs) })
+}
+
+// colourPicture draws picture i, a digit of one colour on a background of
+// another with a horizontal gradient, as a CHW image of h×wd pixels.
+func colourPicture(i, h, wd int, rng *rand.Rand) []float32 {
+	ink := LabelColors[i%len(LabelColors)]
+	paper := LabelColors[(i+3)%len(LabelColors)]
+	digit := sevenSegment(i%10, h, h, rng) // h×h, placed in the middle
+	img := make([]float32, 3*h*wd)
+	for c, pair := range [3][2]uint8{{ink.R, paper.R}, {ink.G, paper.G}, {ink.B, paper.B}} {
+		for r := 0; r < h; r++ {
+			for x := 0; x < wd; x++ {
+				bg := float32(pair[1]) / 255 * (0.4 + 0.6*float32(x)/float32(wd))
+				var v float32
+				if dx := x - (wd-h)/2; dx >= 0 && dx < h {
+					v = digit[r*h+dx]
+				}
+				img[c*h*wd+r*wd+x] = v*float32(pair[0])/255 + (1-v)*bg
+			}
+		}
+	}
+	return img
+}
+
+// tableErrors returns d column names of a made-up table, some long, and
+// errors of a made-up reconstruction of them.
+func tableErrors(d int, rng *rand.Rand) ([]string, []float64) {
+	stems := []string{"age", "income_per_household_member_before_tax", "n_rooms", "latitude", "distance to the nearest railway station (km)", "price"}
+	names := make([]string, d)
+	errs := make([]float64, d)
+	for j := range names {
+		names[j] = stems[j%len(stems)]
+		if j >= len(stems) {
+			names[j] += fmt.Sprintf("_%d", j/len(stems))
+		}
+		errs[j] = 0.02 * math.Exp(1.5*rng.NormFloat64())
+	}
+	return names, errs
 }
 
 // sevenSegment draws digit d as a seven-segment shape with soft edges and
