@@ -44,6 +44,18 @@ func ReadTable(path, label string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	s, err := readFast(path, label, sep, br)
+	if err != errQuoted {
+		return s, err
+	}
+	// Quoted fields: the general reader, from the start.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if src, err = decompress(f, path); err != nil {
+		return nil, err
+	}
+	br = bufio.NewReaderSize(src, 1<<20)
 	r := csv.NewReader(br)
 	r.Comma = sep
 	r.FieldsPerRecord = -1 // checked here, with a better message

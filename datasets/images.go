@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,6 +16,9 @@ import (
 
 	"github.com/aegraph/aegraph/internal/par"
 )
+
+// errNoImages is the error of a folder without images.
+var errNoImages = errors.New("no images (.png, .jpg, .jpeg) found")
 
 // imageExts are the file name endings read as images.
 var imageExts = []string{".png", ".jpg", ".jpeg"}
@@ -45,6 +49,9 @@ func readImageFolder(dir string, resize []int) (*Data, error) {
 		return &Data{Train: tr, Test: te, TestFrom: "the test/ subfolder", Skipped: skipped + skipped2}, nil
 	}
 	s, skipped, err := ReadImages(dir, resize)
+	if errors.Is(err, errNoImages) {
+		return nil, fmt.Errorf("%s: neither MNIST-format IDX files (train-images-idx3-ubyte[.gz], …) nor images (.png, .jpg, .jpeg) found", dir)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +131,7 @@ func ReadImages(dir string, resize []int) (*Set, int, error) {
 		return nil, 0, fmt.Errorf("%s: holds both images (%s, …) and class folders (%s, …): put every image in a class folder, or none", dir, loose[0], classes[0])
 	}
 	if len(files) == 0 {
-		return nil, 0, fmt.Errorf("%s: no images (.png, .jpg, .jpeg) found", dir)
+		return nil, 0, fmt.Errorf("%s: %w", dir, errNoImages)
 	}
 	// Each class folder's files are in name order already (os.ReadDir sorts).
 	if err := readHeaders(files, resize); err != nil {

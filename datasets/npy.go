@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"codeberg.org/sbinet/npyio/npy"
 )
@@ -74,6 +75,7 @@ func openNpy(path string) (_ *npyFile, err error) {
 		return bad("damaged header: %v", err)
 	}
 	h := r.Header.Descr
+	h.Type = strings.Trim(h.Type, `'"`) // as the header quotes it
 	n := &npyFile{path: path, r: r, dtype: h.Type, shape: h.Shape}
 	switch h.Type {
 	case "|u1", "<u1", "|i1", "<i1", "|b1":

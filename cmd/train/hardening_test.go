@@ -303,7 +303,7 @@ func TestBadData(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"missing folder", []string{"-data", filepath.Join(root, "nowhere")}, []string{"nowhere", "missing folder"}},
+		{"missing folder", []string{"-data", filepath.Join(root, "nowhere")}, []string{"nowhere", "no such file or folder"}},
 		{"missing file", []string{"-data", missing}, []string{"t10k-images-idx3-ubyte", "missing file"}},
 		{"truncated gzip", []string{"-data", truncated}, []string{"train-images-idx3-ubyte.gz", "truncated or corrupt gzip"}},
 		{"zero-length file", []string{"-data", zero}, []string{"t10k-labels-idx1-ubyte.gz", "empty file"}},
