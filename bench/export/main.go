@@ -12,17 +12,11 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
-	"image"
-	"image/png"
 	"os"
 	"path/filepath"
-	"strconv"
-
-	"codeberg.org/sbinet/npyio"
 
 	"github.com/aegraph/aegraph/datasets"
 )
@@ -83,12 +77,10 @@ func export(args []string) error {
 	return nil
 }
 
-// writePNGs writes every image of s as a grey PNG, named by its index
+// writePNGs writes every image of s as a PNG, named by its index
 // (zero-padded, so that name order is the IDX order), in a subfolder per
 // class when byClass.
 func writePNGs(dir string, s *datasets.Set, byClass bool) error {
-	sh := s.Shape()
-	h, w := sh[1], sh[2]
 	for i := range s.Len() {
 		folder := dir
 		if byClass {
@@ -97,16 +89,7 @@ func writePNGs(dir string, s *datasets.Set, byClass bool) error {
 		if err := os.MkdirAll(folder, 0o755); err != nil {
 			return err
 		}
-		img := &image.Gray{Pix: s.Pixels(i), Stride: w, Rect: image.Rect(0, 0, w, h)}
-		f, err := os.Create(filepath.Join(folder, fmt.Sprintf("%05d.png", i)))
-		if err != nil {
-			return err
-		}
-		if err := png.Encode(f, img); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
+		if err := datasets.WritePNG(filepath.Join(folder, fmt.Sprintf("%05d.png", i)), s.Pixels(i), s.Shape()); err != nil {
 			return err
 		}
 	}
@@ -116,61 +99,36 @@ func writePNGs(dir string, s *datasets.Set, byClass bool) error {
 // writeCSV writes a header (label,p1,…) and a row per image: its label and
 // its pixel values 0–255.
 func writeCSV(path string, s *datasets.Set) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+	columns := make([]string, s.Dim())
+	for j := range columns {
+		columns[j] = fmt.Sprintf("p%d", j+1)
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("label")
-	for j := range s.Dim() {
-		fmt.Fprintf(w, ",p%d", j+1)
-	}
-	w.WriteByte('\n')
-	var line []byte
+	values := make([]float32, 0, s.Len()*s.Dim())
+	labels := make([]string, s.Len())
 	for i := range s.Len() {
-		line = append(line[:0], s.Classes[s.Labels[i]]...)
 		for _, p := range s.Pixels(i) {
-			line = append(line, ',')
-			line = strconv.AppendInt(line, int64(p), 10)
+			values = append(values, float32(p))
 		}
-		line = append(line, '\n')
-		w.Write(line)
+		labels[i] = s.Classes[s.Labels[i]]
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return datasets.WriteCSV(path, columns, values, labels)
 }
 
-// writeNpy writes NAME.npy, the images as uint8 N×H×W, and NAME_labels.npy,
-// their labels as uint8.
+// writeNpy writes NAME.npy, the images as uint8 N×H×W (N×C×H×W for colour),
+// and NAME_labels.npy, their labels as uint8.
 func writeNpy(dir, name string, s *datasets.Set) error {
-	h, w := s.Shape()[1], s.Shape()[2]
-	images := make([][][]uint8, s.Len()) // N×H×W: npyio takes the shape from nested slices
+	pixels := make([]uint8, 0, s.Len()*s.Dim())
 	labels := make([]uint8, s.Len())
 	for i := range s.Len() {
-		px := s.Pixels(i)
-		images[i] = make([][]uint8, h)
-		for r := range h {
-			images[i][r] = px[r*w : (r+1)*w]
-		}
+		pixels = append(pixels, s.Pixels(i)...)
 		labels[i] = uint8(s.Labels[i])
 	}
-	if err := writeFile(filepath.Join(dir, name+".npy"), images); err != nil {
+	shape := append([]int{s.Len()}, s.Shape()...)
+	if shape[1] == 1 {
+		shape = append(shape[:1], shape[2:]...)
+	}
+	if err := datasets.WriteNpy(filepath.Join(dir, name+".npy"), pixels, shape); err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(dir, name+"_labels.npy"), labels)
-}
-
-func writeFile(path string, v any) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := npyio.Write(f, v); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return datasets.WriteNpy(filepath.Join(dir, name+"_labels.npy"), labels, []int{s.Len()})
 }
