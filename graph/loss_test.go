@@ -105,6 +105,14 @@ func TestLossesByHand(t *testing.T) {
 			}
 			return s / float64(len(x))
 		},
+		"mse-sum": func(x, a []float64) float64 { // summed over the 3 values of an image
+			var s float64
+			for j := range x {
+				d := x[j] - 1/(1+math.Exp(-a[j]))
+				s += d * d
+			}
+			return s / 2
+		},
 		"bce-sum": func(x, a []float64) float64 { // summed over the 3 values of an image
 			var s float64
 			for j := range x {

@@ -59,6 +59,14 @@ func TestEvaluateUsesEveryImage(t *testing.T) {
 			}
 			return s / float64(len(x))
 		},
+		"mse-sum": func(x, r []float32) float64 {
+			var s float64
+			for j := range x {
+				d := float64(x[j]) - float64(r[j])
+				s += d * d
+			}
+			return s
+		},
 		"bce-sum": func(x, r []float32) float64 {
 			var s float64
 			for j := range x {
