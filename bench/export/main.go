@@ -7,6 +7,11 @@
 //	go run ./bench/export -format csv -out /tmp/mnist-csv          # train.csv, test.csv: label,p1,…,p784 (0–255)
 //	go run ./bench/export -format npy -out /tmp/mnist-npy          # train.npy (N×28×28 uint8), train_labels.npy, test…
 //
+// Fashion-MNIST (Debian's dataset-fashion-mnist) as class folders named after its classes:
+//
+//	go run ./bench/export -data /usr/share/datasets/fashion-mnist -format png -out /tmp/fashion \
+//		-names t-shirt,trouser,pullover,dress,coat,sandal,shirt,sneaker,bag,ankle-boot
+//
 // Trained with the same seed and flags, each trains bit for bit as the IDX
 // files do (the CSV with -scale pixel): see README.md, "Your own data".
 package main
@@ -17,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/aegraph/aegraph/datasets"
 )
@@ -34,6 +40,7 @@ func export(args []string) error {
 	format := fs.String("format", "png", "png, png-flat, csv or npy")
 	out := fs.String("out", "", "folder to write (created; must not exist)")
 	limit := fs.Int("limit", 0, "export the first N training and test images only (0: all)")
+	names := fs.String("names", "", "class names for the labels 0, 1, …, comma-separated (default: the digits)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,6 +53,13 @@ func export(args []string) error {
 	m, err := datasets.Load(*data)
 	if err != nil {
 		return err
+	}
+	if *names != "" {
+		classes := strings.Split(*names, ",")
+		if len(classes) != len(m.Train.Classes) {
+			return fmt.Errorf("-names: %d names for %d classes", len(classes), len(m.Train.Classes))
+		}
+		m.Train.Classes, m.Test.Classes = classes, classes
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
