@@ -12,7 +12,7 @@ import (
 // Layout of samples.png and interp.png.
 const (
 	sampleSide   = 8  // samples.png: 8×8 decoded draws z ~ N(0, I)
-	interpPairs  = 8  // interp.png: one row per pair of test digits…
+	interpPairs  = 8  // interp.png: one row per pair of test images…
 	interpSteps  = 10 // …decoded at 10 points from one code to the other
 	pictureScale = 2
 )
@@ -34,11 +34,11 @@ func (r *trainer) writeGenerative() error {
 }
 
 // writeInterp decodes z_t = (1 − t)·z_a + t·z_b, t = 0, 1/9, …, 1, between the
-// codes of test images a = i and b = i + 8, one row for each i < 8 (the
-// first test digits: 7→5, 2→9, 1→0, 0→6, 4→9, 1→0, 4→1, 9→5).
+// codes of test images a = i and b = i + 8 of 16 spread over the test set
+// (spread), one row for each i < 8.
 func (r *trainer) writeInterp() error {
 	test := r.data.Test
-	z, err := r.Model.Encode(firstSamples(test, 2*interpPairs))
+	z, err := r.Model.Encode(samples(spread(test, 2*interpPairs)))
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,8 @@ import (
 	"github.com/aegraph/aegraph/plots"
 )
 
-// reconImages is how many test images recon.png shows above their reconstructions.
+// reconImages is how many test images recon.png shows above their
+// reconstructions (spread over the test set).
 const reconImages = 16
 
 // writePictures draws the pictures that fit the data: loss.png and
@@ -32,17 +33,14 @@ func (r *trainer) writePictures() error {
 		}
 	}
 
-	m := min(test.Len(), plots.MaxLatentPoints)
-	codes, err := r.Model.EncodeSet(test, m)
+	shown := spread(test, plots.MaxLatentPoints)
+	codes, err := r.Model.EncodeSet(shown, shown.Len())
 	if err != nil {
 		return err
 	}
-	var labels []int
-	if test.Labels != nil {
-		labels = test.Labels[:m]
-	}
+	labels := shown.Labels
 	if err := writePNG(filepath.Join(r.Dir, "latent.png"), func(w io.Writer) error {
-		return plots.Latent(w, codes, r.Model.CodeSize(), labels, test.Classes)
+		return plots.Latent(w, codes, r.Model.CodeSize(), labels, shown.Classes)
 	}); err != nil {
 		return err
 	}
@@ -51,7 +49,7 @@ func (r *trainer) writePictures() error {
 	}
 
 	n := min(reconImages, test.Len())
-	x := firstSamples(test, n)
+	x := samples(spread(test, n))
 	z, err := r.Model.Encode(x)
 	if err != nil {
 		return err
@@ -126,13 +124,27 @@ func (r *trainer) writeColumnErrors() error {
 	})
 }
 
-// firstSamples returns the first n samples of s, (n, Dim) as the net sees them.
-func firstSamples(s *datasets.Set, n int) []float32 {
+// spread returns at most n samples of s spread evenly over it, so that a
+// test set stored class by class (a folder of class folders) shows every
+// class: samples 0, len/n, 2·len/n, ….
+func spread(s *datasets.Set, n int) *datasets.Set {
+	if n >= s.Len() {
+		return s
+	}
 	idx := make([]int, n)
+	for k := range idx {
+		idx[k] = k * s.Len() / n
+	}
+	return s.Subset(idx)
+}
+
+// samples returns every sample of s, (Len, Dim) as the net sees them.
+func samples(s *datasets.Set) []float32 {
+	idx := make([]int, s.Len())
 	for i := range idx {
 		idx[i] = i
 	}
-	x := make([]float32, n*s.Dim())
+	x := make([]float32, len(idx)*s.Dim())
 	s.Batch(x, idx)
 	return x
 }
