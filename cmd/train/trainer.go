@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -40,6 +42,7 @@ func newTrainer(o *options, stdout, stderr io.Writer) (*trainer, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
+	tightenGC()
 	out := o.out
 	if out == "" {
 		out = defaultOut(o.Net)
@@ -78,6 +81,7 @@ func (t *trainer) resume(o *options) error {
 	if err != nil {
 		return usageError{err}
 	}
+	tightenGC()
 	if err := r.Resume(data, epochs); err != nil {
 		return usageError{fmt.Errorf("-resume %w", err)}
 	}
@@ -240,3 +244,20 @@ func shapeText(shape []int) string {
 	}
 	return fmt.Sprintf("shape %v", shape)
 }
+
+// tightenGC keeps the collector's headroom near gcHeadroom once the data is
+// in memory: the live heap is then mostly the data (a table of float32 can
+// be hundreds of MB), and a fixed percentage of it would let the heap grow
+// by as much again, while training itself makes little garbage.
+func tightenGC() {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	if live := m.HeapAlloc; live > 0 {
+		debug.SetGCPercent(int(max(10, min(50, gcHeadroom*100/live))))
+	}
+}
+
+// gcHeadroom is about how far the heap may grow past its live data before a
+// collection.
+const gcHeadroom = 64 << 20
