@@ -1,8 +1,11 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
+	"sync"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -12,6 +15,12 @@ import (
 // It encodes, decodes and evaluates on graphs of its own that share the
 // parameters, so using it never touches a trainer's gradients. A Model holds
 // float32 parameters.
+//
+// A Model is safe for concurrent use: its methods take turns (each graph
+// runs on both cores already). It keeps at most MaxGraphs compiled graphs,
+// dropping the least recently used, and pads the last rows of Encode and
+// Decode to a power of two, so that requests of any size reuse a few
+// graphs. Close releases them; the Model may not be used after.
 type Model struct {
 	Net    Net
 	Loss   Loss
@@ -20,7 +29,27 @@ type Model struct {
 	Dim    int   // values per input sample, Size(Shape), e.g. 784: x is (batch, Dim)
 	Code   []int // shape of one code z, e.g. (32), or (8, 7, 7) for conv
 
+	mu     sync.Mutex
 	graphs map[graphKey]*inference
+	used   []graphKey // least recently used first
+	closed bool
+}
+
+// MaxGraphs is how many compiled graphs a Model keeps.
+const MaxGraphs = 12
+
+// ErrClosed is the error of a Model used after Close.
+var ErrClosed = errors.New("the model is closed")
+
+// Close releases the model's compiled graphs.
+func (m *Model) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, inf := range m.graphs {
+		inf.vm.Close()
+	}
+	m.graphs, m.used, m.closed = nil, nil, true
+	return nil
 }
 
 type graphKey struct {
@@ -47,6 +76,8 @@ func NewModel(net Net, loss Loss, shape []int, seed uint64) (*Model, error) {
 		return nil, fmt.Errorf("input shape %v: want at least one value", shape)
 	}
 	m := &Model{Net: net, Loss: loss, Params: NewParams(tensor.Float32, seed), Shape: slices.Clone(shape), Dim: Size(shape), graphs: map[graphKey]*inference{}}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	inf, err := m.graph("eval", 1)
 	if err != nil {
 		return nil, err
@@ -58,10 +89,16 @@ func NewModel(net Net, loss Loss, shape []int, seed uint64) (*Model, error) {
 // CodeSize is the number of values in one code z.
 func (m *Model) CodeSize() int { return Size(m.Code) }
 
+// graph returns the compiled graph of kind for batches of batch samples,
+// building it if need be. The caller holds m.mu.
 func (m *Model) graph(kind string, batch int) (*inference, error) {
+	if m.closed {
+		return nil, ErrClosed
+	}
 	key := graphKey{kind, batch}
-	if inf, ok := m.graphs[key]; ok {
-		return inf, nil
+	if i := slices.Index(m.used, key); i >= 0 {
+		m.used = append(append(m.used[:i:i], m.used[i+1:]...), key)
+		return m.graphs[key], nil
 	}
 	b := NewBuilder(m.Params, batch, false)
 	inf := &inference{}
@@ -89,7 +126,14 @@ func (m *Model) graph(kind string, batch int) (*inference, error) {
 	}
 	inf.inBuf = tensor.New(tensor.WithShape(inf.in.Shape()...), tensor.Of(tensor.Float32))
 	inf.vm = G.NewTapeMachine(b.Graph)
+	if len(m.used) >= MaxGraphs {
+		old := m.used[0]
+		m.graphs[old].vm.Close()
+		delete(m.graphs, old)
+		m.used = m.used[1:]
+	}
 	m.graphs[key] = inf
+	m.used = append(m.used, key)
 	return inf, nil
 }
 
@@ -130,21 +174,38 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 // activations stay a few megabytes.
 const applyChunk = 256
 
-// apply runs a one-input graph over in in chunks of up to applyChunk rows.
+// apply runs a one-input graph over in in chunks of up to applyChunk rows;
+// a shorter last chunk is padded with zero rows to a power of two, so that
+// few graph sizes serve requests of any size (every net maps each row on
+// its own).
 func (m *Model) apply(kind string, in []float32, inSize, outSize int) ([]float32, error) {
 	if len(in)%inSize != 0 {
 		return nil, fmt.Errorf("%s: %d values is not a whole number of rows of %d", kind, len(in), inSize)
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	n := len(in) / inSize
 	out := make([]float32, n*outSize)
+	var padIn, padOut []float32
 	for lo := 0; lo < n; lo += applyChunk {
-		hi := min(n, lo+applyChunk)
-		inf, err := m.graph(kind, hi-lo)
+		k := min(n, lo+applyChunk) - lo
+		rows := min(applyChunk, 1<<bits.Len(uint(k-1)))
+		inf, err := m.graph(kind, rows)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := inf.run(in[lo*inSize:hi*inSize], out[lo*outSize:hi*outSize]); err != nil {
+		src, dst := in[lo*inSize:(lo+k)*inSize], out[lo*outSize:(lo+k)*outSize]
+		if rows > k {
+			padIn = append(padIn[:0], src...)
+			padIn = append(padIn, make([]float32, (rows-k)*inSize)...)
+			padOut = slices.Grow(padOut[:0], rows*outSize)[:rows*outSize]
+			src, dst = padIn, padOut
+		}
+		if _, err := inf.run(src, dst); err != nil {
 			return nil, fmt.Errorf("%s: %w", kind, err)
+		}
+		if rows > k {
+			copy(out[lo*outSize:], padOut[:k*outSize])
 		}
 	}
 	return out, nil
@@ -159,8 +220,25 @@ type Eval struct {
 // Evaluate measures the model on every image of data, in batches of up to
 // batch samples (the last partial batch included).
 func (m *Model) Evaluate(data Data, batch int) (Eval, error) {
+	return m.evaluateEach(data, batch, nil)
+}
+
+// Errors returns the reconstruction error of each sample of data: the mean
+// over its values of (x − x')², x' deterministic, in batches of up to batch
+// samples. Their mean is Evaluate's MSE.
+func (m *Model) Errors(data Data, batch int) ([]float64, error) {
+	errs := make([]float64, data.Len())
+	_, err := m.evaluateEach(data, batch, errs)
+	return errs, err
+}
+
+// evaluateEach is Evaluate, recording each sample's error in errs if it is
+// not nil.
+func (m *Model) evaluateEach(data Data, batch int, errs []float64) (Eval, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	recon := make([]float32, batch*m.Dim)
-	return m.evaluate(data, batch, func(xb []float32, k int) (float64, []float32, error) {
+	return m.evaluate(data, batch, errs, func(xb []float32, k int) (float64, []float32, error) {
 		inf, err := m.graph("eval", k)
 		if err != nil {
 			return 0, nil, err
@@ -170,9 +248,33 @@ func (m *Model) Evaluate(data Data, batch int) (Eval, error) {
 	})
 }
 
+// SampleLosses returns the model's loss (with its penalties) on each sample
+// of data on its own, x' deterministic: for a vae, −ELBO with z = μ.
+func (m *Model) SampleLosses(data Data) ([]float64, error) {
+	if err := m.Check(data); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	inf, err := m.graph("eval", 1)
+	if err != nil {
+		return nil, err
+	}
+	x := make([]float32, m.Dim)
+	out := make([]float64, data.Len())
+	for i := range out {
+		data.Batch(x, []int{i})
+		if out[i], err = inf.run(x); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // evaluate feeds data through run in batches of up to batch samples and
-// averages run's loss and the squared error of the reconstructions it returns.
-func (m *Model) evaluate(data Data, batch int, run func(xb []float32, k int) (cost float64, recon []float32, err error)) (Eval, error) {
+// averages run's loss and the squared error of the reconstructions it
+// returns; errs, if not nil, receives each sample's mean squared error.
+func (m *Model) evaluate(data Data, batch int, errs []float64, run func(xb []float32, k int) (cost float64, recon []float32, err error)) (Eval, error) {
 	n := data.Len()
 	if n == 0 {
 		return Eval{}, fmt.Errorf("evaluate: no samples")
@@ -195,9 +297,16 @@ func (m *Model) evaluate(data Data, batch int, run func(xb []float32, k int) (co
 			return Eval{}, fmt.Errorf("evaluate: %w", err)
 		}
 		lossSum += float64(k) * cost
-		for i, v := range xb {
-			d := float64(v - recon[i])
-			seSum += d * d
+		for i := range k {
+			var rowSE float64
+			for j, v := range xb[i*m.Dim : (i+1)*m.Dim] {
+				d := float64(v - recon[i*m.Dim+j])
+				rowSE += d * d
+			}
+			seSum += rowSE
+			if errs != nil {
+				errs[lo+i] = rowSE / float64(m.Dim)
+			}
 		}
 	}
 	return Eval{Loss: lossSum / float64(n), MSE: seSum / float64(n*m.Dim)}, nil

@@ -14,6 +14,11 @@ import (
 // estimate of −ELBO per image that PyTorch's VAE example reports as its test
 // loss, and MSE that of reconstructions from a sampled z; Evaluate uses z = μ.
 func (m *Model) EvaluateSampled(data Data, batch int, seed uint64) (Eval, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return Eval{}, ErrClosed
+	}
 	rng := rand.New(rand.NewPCG(seed, 0x6576616c))
 	graphs := map[int]*sampledGraph{}
 	defer func() {
@@ -21,7 +26,7 @@ func (m *Model) EvaluateSampled(data Data, batch int, seed uint64) (Eval, error)
 			g.vm.Close()
 		}
 	}()
-	return m.evaluate(data, batch, func(xb []float32, k int) (float64, []float32, error) {
+	return m.evaluate(data, batch, nil, func(xb []float32, k int) (float64, []float32, error) {
 		g, ok := graphs[k]
 		if !ok {
 			var err error
