@@ -163,6 +163,38 @@ func Open(spec Spec, seed uint64, scale *Scale) (*Data, error) {
 	return d, nil
 }
 
+// Read reads the data at spec.Path as one set, served through scale (a
+// model's stored scale): a file, or a folder without a split of its own,
+// whole; of an IDX folder, or a folder with train/ and test/, the part named
+// by part, "test" or "train". It returns where the samples came from.
+// Limit, Classes, Test and TestFrac are not used.
+func Read(spec Spec, scale Scale, part string) (*Set, string, error) {
+	if part != "test" && part != "train" {
+		return nil, "", fmt.Errorf("part %q: want test or train", part)
+	}
+	if err := spec.Check(); err != nil {
+		return nil, "", err
+	}
+	d, err := readSource(spec, spec.Path, spec.Labels)
+	if err != nil {
+		return nil, "", err
+	}
+	s, from := d.Train, spec.Name()
+	if d.Test != nil {
+		from = fmt.Sprintf("the %s part of %s", part, spec.Name())
+		if part == "test" {
+			s = d.Test
+		}
+	}
+	if err := scale.check(s.Dim()); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", spec.Name(), err)
+	}
+	if err := s.SetScale(scale); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", spec.Name(), err)
+	}
+	return s, from, nil
+}
+
 // readSource reads the data at path in its format. The result's Train holds
 // all of it, or its training part when the format has a test part of its
 // own (Test).

@@ -161,6 +161,10 @@ func (sc *Scale) apply(dst []float32, px []uint8) {
 	}
 }
 
+// Apply maps raw values, in the data's own units, to the net's inputs, in
+// place: v holds whole samples.
+func (sc Scale) Apply(v []float32) { sc.applyFloat(v) }
+
 // applyFloat scales the raw values of row in place.
 func (sc *Scale) applyFloat(row []float32) {
 	switch sc.Kind {
@@ -170,8 +174,9 @@ func (sc *Scale) applyFloat(row []float32) {
 		}
 	case None:
 	default:
+		d := len(sc.Shift)
 		for k, x := range row {
-			row[k] = float32((float64(x) - sc.Shift[k]) * sc.Mult[k])
+			row[k] = float32((float64(x) - sc.Shift[k%d]) * sc.Mult[k%d])
 		}
 	}
 }

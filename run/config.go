@@ -34,6 +34,9 @@ type Config struct {
 	Data     datasets.Spec   `json:"data"`
 	Scale    *datasets.Scale `json:"scale,omitempty"`
 	TestFrom string          `json:"test_from,omitempty"`
+	// Classes are the class names of the data the model was trained on
+	// (Build records them; nil for unlabelled data).
+	Classes []string `json:"classes,omitempty"`
 }
 
 // DefaultEpochs is the length of a run unless told otherwise.

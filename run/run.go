@@ -123,7 +123,7 @@ func New(dir string, c Config, data *datasets.Data) (*Run, error) {
 // without a folder.
 func (c *Config) Build(data *datasets.Data) (*train.Trainer, error) {
 	c.Arch.Input = slices.Clone(data.Train.Shape())
-	c.Scale, c.TestFrom = &data.Scale, data.TestFrom
+	c.Scale, c.TestFrom, c.Classes = &data.Scale, data.TestFrom, data.Train.Classes
 	c.Arch.Values = nets.Real
 	if data.Unit() {
 		c.Arch.Values = nets.Unit
