@@ -171,8 +171,7 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 
 // applyChunk is the batch size of the encode and decode graphs: large enough
 // to keep the matrix products efficient (1024 encodes about 20% faster than
-// 256), small enough that the graphs
-// activations stay tens of megabytes.
+// 256), small enough that the graphs' activations stay tens of megabytes.
 const applyChunk = 1024
 
 // apply runs a one-input graph over in in chunks of up to applyChunk rows;
