@@ -117,6 +117,17 @@ func (s *Set) Batch(dst []float32, idx []int) {
 	}
 }
 
+// All returns every sample as Batch serves them, (Len, Dim) row-major.
+func (s *Set) All() []float32 {
+	idx := make([]int, s.n)
+	for i := range idx {
+		idx[i] = i
+	}
+	x := make([]float32, s.n*s.Dim())
+	s.Batch(x, idx)
+	return x
+}
+
 // at is the storage index of sample i.
 func (s *Set) at(i int) int {
 	if s.index == nil {

@@ -169,6 +169,16 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 	return m.apply("decode", z, m.CodeSize(), m.Dim)
 }
 
+// Reconstruct maps x, (n, Dim), to x' = D(E(x)), (n, Dim): what Decode
+// makes of Encode's codes.
+func (m *Model) Reconstruct(x []float32) ([]float32, error) {
+	z, err := m.Encode(x)
+	if err != nil {
+		return nil, err
+	}
+	return m.Decode(z)
+}
+
 // applyChunk is the batch size of the encode and decode graphs: large enough
 // to keep the matrix products efficient (1024 encodes about 20% faster than
 // 256), small enough that the graphs' activations stay tens of megabytes.

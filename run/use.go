@@ -104,11 +104,7 @@ func (r *Run) Reconstruct(x []float32) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	z, err := r.Model.Encode(v)
-	if err != nil {
-		return nil, err
-	}
-	out, err := r.Model.Decode(z)
+	out, err := r.Model.Reconstruct(v)
 	if err != nil {
 		return nil, err
 	}

@@ -65,17 +65,6 @@ func runInfo(_ context.Context, e *env, args []string) error {
 	return nil
 }
 
-// all returns every sample of s as the model sees them, (n, Dim).
-func all(s *datasets.Set) []float32 {
-	idx := make([]int, s.Len())
-	for i := range idx {
-		idx[i] = i
-	}
-	x := make([]float32, len(idx)*s.Dim())
-	s.Batch(x, idx)
-	return x
-}
-
 // labelsOf returns the class name of each sample of s, or nil.
 func labelsOf(s *datasets.Set) []string {
 	if s.Labels == nil {
@@ -93,15 +82,11 @@ func runEncode(_ context.Context, e *env, args []string) error {
 	if err := f.parse(args, true); err != nil {
 		return err
 	}
-	r, err := f.open()
+	r, s, from, err := f.openRead()
 	if err != nil {
 		return err
 	}
 	defer r.Model.Close()
-	s, from, err := f.read(r)
-	if err != nil {
-		return err
-	}
 	z, err := r.Model.EncodeSet(s, s.Len())
 	if err != nil {
 		return err
@@ -210,23 +195,16 @@ func runReconstruct(_ context.Context, e *env, args []string) error {
 	if err := f.parse(args, true); err != nil {
 		return err
 	}
-	r, err := f.open()
+	r, s, from, err := f.openRead()
 	if err != nil {
 		return err
 	}
 	defer r.Model.Close()
-	s, from, err := f.read(r)
+	x, err := r.Model.Reconstruct(s.All())
 	if err != nil {
 		return err
 	}
-	z, err := r.Model.EncodeSet(s, s.Len())
-	if err != nil {
-		return err
-	}
-	x, err := r.Decode(z)
-	if err != nil {
-		return err
-	}
+	r.Scale().Invert(x)
 	if err := writeSamples(f.out, r, x, labelsOf(s), 16); err != nil {
 		return err
 	}
@@ -412,15 +390,11 @@ func runInterpolate(_ context.Context, e *env, args []string) error {
 	if *steps < 2 || *steps > 1000 {
 		return usageError{fmt.Errorf("-steps %d: want 2 to 1000", *steps)}
 	}
-	r, err := f.open()
+	r, s, src, err := f.openRead()
 	if err != nil {
 		return err
 	}
 	defer r.Model.Close()
-	s, src, err := f.read(r)
-	if err != nil {
-		return err
-	}
 	for _, i := range []int{*from, *to} {
 		if i < 0 || i >= s.Len() {
 			return usageError{fmt.Errorf("sample %d: %s has samples 0 to %d", i, src, s.Len()-1)}

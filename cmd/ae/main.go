@@ -200,3 +200,18 @@ func (f *flags) read(r *run.Run) (*datasets.Set, string, error) {
 	}
 	return s, from, nil
 }
+
+// openRead opens the run folder and reads the data for its model; the
+// caller closes the model.
+func (f *flags) openRead() (*run.Run, *datasets.Set, string, error) {
+	r, err := f.open()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	s, from, err := f.read(r)
+	if err != nil {
+		r.Model.Close()
+		return nil, nil, "", err
+	}
+	return r, s, from, nil
+}

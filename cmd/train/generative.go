@@ -38,7 +38,7 @@ func (r *trainer) writeGenerative() error {
 // (spread), one row for each i < 8.
 func (r *trainer) writeInterp() error {
 	test := r.data.Test
-	z, err := r.Model.Encode(samples(spread(test, 2*interpPairs)))
+	z, err := r.Model.Encode(spread(test, 2*interpPairs).All())
 	if err != nil {
 		return err
 	}

@@ -49,12 +49,8 @@ func (r *trainer) writePictures() error {
 	}
 
 	n := min(reconImages, test.Len())
-	x := samples(spread(test, n))
-	z, err := r.Model.Encode(x)
-	if err != nil {
-		return err
-	}
-	recon, err := r.Model.Decode(z)
+	x := spread(test, n).All()
+	recon, err := r.Model.Reconstruct(x)
 	if err != nil {
 		return err
 	}
@@ -102,11 +98,7 @@ func (r *trainer) writeColumnErrors() error {
 		}
 		x := make([]float32, k*d)
 		test.Batch(x, idx)
-		z, err := r.Model.Encode(x)
-		if err != nil {
-			return err
-		}
-		recon, err := r.Model.Decode(z)
+		recon, err := r.Model.Reconstruct(x)
 		if err != nil {
 			return err
 		}
@@ -136,15 +128,4 @@ func spread(s *datasets.Set, n int) *datasets.Set {
 		idx[k] = k * s.Len() / n
 	}
 	return s.Subset(idx)
-}
-
-// samples returns every sample of s, (Len, Dim) as the net sees them.
-func samples(s *datasets.Set) []float32 {
-	idx := make([]int, s.Len())
-	for i := range idx {
-		idx[i] = i
-	}
-	x := make([]float32, len(idx)*s.Dim())
-	s.Batch(x, idx)
-	return x
 }
