@@ -27,14 +27,15 @@ type Builder struct {
 	noise     []Noise
 	penalties []*G.Node
 	logits    map[*G.Node]*G.Node
-	consts    map[*G.Node]bool // nodes that depend on no parameter
+	outputs   map[string]*G.Node // named outputs beside z (Output)
+	consts    map[*G.Node]bool   // nodes that depend on no parameter
 	err       error
 }
 
 // NewBuilder starts a new graph over params for batches of the given size.
 func NewBuilder(params *Params, batch int, training bool) *Builder {
 	return &Builder{Graph: G.NewGraph(), Params: params, Batch: batch, Training: training,
-		logits: map[*G.Node]*G.Node{}, consts: map[*G.Node]bool{}}
+		logits: map[*G.Node]*G.Node{}, outputs: map[string]*G.Node{}, consts: map[*G.Node]bool{}}
 }
 
 // Err returns the first error met while building, if any.
@@ -188,6 +189,14 @@ func (b *Builder) Penalty(term *G.Node) {
 
 // Penalties lists the terms added by Penalty.
 func (b *Builder) Penalties() []*G.Node { return b.penalties }
+
+// Output names a node that an encoder computes beside the code, (batch, …),
+// such as a VAE's log σ², so that Model.EncodeOutput can give it.
+func (b *Builder) Output(name string, n *G.Node) {
+	if b.ok(n) {
+		b.outputs[name] = n
+	}
+}
 
 // Logits returns the pre-activation node that a Sigmoid output was computed
 // from, or nil: binary cross-entropy is computed stably from logits.

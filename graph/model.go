@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 
 	G "gorgonia.org/gorgonia"
@@ -102,16 +103,24 @@ func (m *Model) graph(kind string, batch int) (*inference, error) {
 	}
 	b := NewBuilder(m.Params, batch, false)
 	inf := &inference{}
-	switch kind {
-	case "encode":
+	switch name, named := strings.CutPrefix(kind, "encode/"); {
+	case named:
+		inf.in = b.Input("x", batch, m.Dim)
+		m.Net.Encoder(b, inf.in)
+		out, ok := b.outputs[name]
+		if !ok && b.Err() == nil {
+			return nil, fmt.Errorf("the net's encoder has no output %q", name)
+		}
+		inf.outputs = []*G.Node{out}
+	case kind == "encode":
 		inf.in = b.Input("x", batch, m.Dim)
 		inf.z = m.Net.Encoder(b, inf.in)
 		inf.outputs = []*G.Node{inf.z}
-	case "decode":
+	case kind == "decode":
 		inf.in = b.Input("z", append([]int{batch}, m.Code...)...)
 		inf.recon = m.Net.Decoder(b, inf.in)
 		inf.outputs = []*G.Node{inf.recon}
-	case "eval":
+	case kind == "eval":
 		inf.in = b.Input("x", batch, m.Dim)
 		inf.z, inf.recon, inf.cost = Autoencoder(b, m.Net, m.Loss, inf.in)
 		inf.outputs = []*G.Node{inf.z, inf.recon, inf.cost}
@@ -162,6 +171,18 @@ func (inf *inference) run(in []float32, dst ...[]float32) (cost float64, err err
 // Encode maps x, (n, Dim), to its codes z, (n, CodeSize()).
 func (m *Model) Encode(x []float32) ([]float32, error) {
 	return m.apply("encode", x, m.Dim, m.CodeSize())
+}
+
+// EncodeOutput maps x, (n, Dim), to the encoder's output of that name
+// (Builder.Output), such as a VAE's "logvar": (n, its size).
+func (m *Model) EncodeOutput(x []float32, name string) ([]float32, error) {
+	m.mu.Lock()
+	inf, err := m.graph("encode/"+name, 1)
+	m.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return m.apply("encode/"+name, x, m.Dim, Size(inf.outputs[0].Shape()[1:]))
 }
 
 // Decode maps codes z, (n, CodeSize()), to reconstructions x', (n, Dim).

@@ -47,6 +47,7 @@ func (n VAE) Encoder(b *graph.Builder, x *G.Node) *G.Node {
 	}
 	mu := dense("mu", h, n.Latent, graph.Identity)
 	logVar := dense("logvar", h, n.Latent, graph.Identity)
+	b.Output("logvar", logVar) // log σ², for cmd/ae encode -logvar
 	variance := b.Op1(G.Exp, logVar)
 
 	// Σ_j over k code units, mean over the batch = k · mean over both.

@@ -79,6 +79,7 @@ func labelsOf(s *datasets.Set) []string {
 
 func runEncode(_ context.Context, e *env, args []string) error {
 	f := newFlags("encode", e, true, true)
+	logvar := f.Bool("logvar", false, "vae: also log σ² of q(z|x), beside z = μ")
 	if err := f.parse(args, true); err != nil {
 		return err
 	}
@@ -95,6 +96,20 @@ func runEncode(_ context.Context, e *env, args []string) error {
 	columns := make([]string, k)
 	for j := range columns {
 		columns[j] = fmt.Sprintf("z%d", j+1)
+	}
+	if *logvar {
+		lv, err := r.Model.EncodeOutput(s.All(), "logvar")
+		if err != nil {
+			return usageError{fmt.Errorf("-logvar: net %s: %w", r.Config.Net, err)}
+		}
+		both := make([]float32, 0, 2*len(z))
+		for i := range s.Len() {
+			both = append(append(both, z[i*k:(i+1)*k]...), lv[i*k:(i+1)*k]...)
+		}
+		for j := range k {
+			columns = append(columns, fmt.Sprintf("logvar%d", j+1))
+		}
+		z = both
 	}
 	if err := writeTable(f.out, columns, z, labelsOf(s), true); err != nil {
 		return err

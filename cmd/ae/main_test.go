@@ -205,6 +205,7 @@ func TestCommands(t *testing.T) {
 		{[]string{"score", "-run", three, "-o", "s.csv", "-contamination", "0.05"}, []string{"threshold", "flagged", `normal classes ["3"]: AUROC 0.`}, "s.csv"},
 		{[]string{"score", "-run", vae, "-o", "v.csv", "-score", "loss", "-normal", "1"}, []string{"score: loss", `normal classes ["1"]`}, "v.csv"},
 		{[]string{"sample", "-run", vae, "-n", "16", "-o", "samples.png"}, []string{"16 samples"}, "samples.png"},
+		{[]string{"encode", "-run", vae, "-logvar", "-o", "lv.csv"}, []string{"8-value codes"}, "lv.csv"},
 		{[]string{"sample", "-run", vae, "-n", "5", "-o", "samples.npy"}, []string{"5 samples"}, "samples.npy"},
 		{[]string{"interpolate", "-run", vae, "-from", "3", "-to", "7", "-steps", "6", "-o", "interp.png"}, []string{"6 points from sample 3 to 7"}, "interp.png"},
 		{[]string{"reconstruct", "-run", three, "-o", "pngs/"}, []string{"reconstructed 10000 samples"}, "pngs/09999.png"},
@@ -230,6 +231,9 @@ func TestCommands(t *testing.T) {
 				t.Errorf("%v: %v", tc.args, err)
 			}
 		}
+	}
+	if h := readCSV(t, filepath.Join(out, "lv.csv"))[0]; len(h) != 2+16 || h[2+8] != "logvar1" {
+		t.Errorf("-logvar: header %v, want z1…z8 then logvar1…logvar8", h)
 	}
 	// The picture of 16 samples is a grid of 8 by 2 of 28×28 images.
 	b, _ := os.ReadFile(filepath.Join(out, "samples.png"))
@@ -287,6 +291,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"encode", "-o", filepath.Join(out, "c.csv")}, "-run: give the run folder"},
 		{[]string{"encode", "-run", mlp}, "-o: give the output file"},
 		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"encode", "-run", mlp, "-logvar", "-o", filepath.Join(out, "c.csv")}, `-logvar: net mlp: the net's encoder has no output "logvar"`},
 		{[]string{"serve", "-run", mlp, "-addr", "256.1.1.1:80"}, "-addr"},
 	} {
 		code, _, stderr := ae(t, tc.args...)
