@@ -61,14 +61,25 @@ func (e *errReader) Read(p []byte) (int, error) {
 func openIDX(dir, base string) (*idxFile, error) {
 	gzPath := filepath.Join(dir, base+".gz")
 	path := gzPath
-	f, err := os.Open(gzPath)
+	info, err := os.Stat(gzPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		path = filepath.Join(dir, base)
-		f, err = os.Open(path)
+		info, err = os.Stat(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("reading %s: missing file (nor found without .gz): %w", gzPath, fs.ErrNotExist)
 		}
 	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("reading %s: is a directory, not an IDX file", path)
+	}
+	if !info.Mode().IsRegular() {
+		// A FIFO or a device would block or never end.
+		return nil, fmt.Errorf("reading %s: not a regular file", path)
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
@@ -178,7 +189,9 @@ func (x *idxFile) payload(want int64, desc string) ([]byte, error) {
 	limit := want + 1
 	capacity := limit
 	if x.gz {
-		capacity = min(capacity, x.size*maxDeflateRatio)
+		// What a header claims is not reserved: memory grows with the data
+		// that really follows (by doubling, so at most about twice it).
+		capacity = min(capacity, x.size*maxDeflateRatio, 64<<20)
 	}
 	buf := make([]byte, 0, int(capacity))
 	r := io.LimitReader(&x.src, limit)

@@ -39,6 +39,7 @@ import (
 	"github.com/aegraph/aegraph/internal/atomicfile"
 	"github.com/aegraph/aegraph/nets"
 	"github.com/aegraph/aegraph/train"
+	"golang.org/x/sys/unix"
 )
 
 // File names in a run folder.
@@ -342,15 +343,27 @@ func (r *Run) WriteMetrics() error {
 }
 
 // RemoveStaleTemps removes the temporary files that a process killed while
-// writing (".<name>.tmp<digits>", see package atomicfile) left in the run
-// folder.
-func (r *Run) RemoveStaleTemps() {
-	stale, _ := filepath.Glob(filepath.Join(r.Dir, ".*.tmp[0-9]*"))
-	for _, f := range stale {
-		if info, err := os.Lstat(f); err == nil && info.Mode().IsRegular() {
-			os.Remove(f)
+// writing left in the run folder: ".<name>.tmp<digits>" (see package
+// atomicfile) of the run's own files and of the others named, no other.
+// The caller must hold the folder (Lock).
+func (r *Run) RemoveStaleTemps(others ...string) {
+	for _, name := range append([]string{CheckpointFile, ConfigFile, MetricsFile}, others...) {
+		stale, _ := filepath.Glob(filepath.Join(r.Dir, "."+name+".tmp[0-9]*"))
+		for _, f := range stale {
+			if isTemp(filepath.Base(f), name) {
+				if info, err := os.Lstat(f); err == nil && info.Mode().IsRegular() {
+					os.Remove(f)
+				}
+			}
 		}
 	}
+}
+
+// isTemp reports whether file is a temporary file of an atomic write of
+// name: "." + name + ".tmp" + digits.
+func isTemp(file, name string) bool {
+	digits, ok := strings.CutPrefix(file, "."+name+".tmp")
+	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
 }
 
 // checkDir refuses a run folder that is a file or already holds a run, or
@@ -368,7 +381,33 @@ func checkDir(dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err == nil {
 		return fmt.Errorf("%s already holds a run: resume it, or choose another folder", dir)
 	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", dir, unwrapPath(err))
+	}
+	for _, e := range entries {
+		if !ours(dir, e.Name()) {
+			return fmt.Errorf("%s holds %s, which no run wrote: choose a new or empty folder (nothing in it is changed)", dir, e.Name())
+		}
+	}
 	return checkWritable(dir)
+}
+
+// ours reports whether a file in a folder without a checkpoint is what a run
+// that died before its first checkpoint leaves: the lock, a temporary file
+// of an atomic write, and a config.json of this format.
+func ours(dir, name string) bool {
+	switch {
+	case name == LockFile:
+		return true
+	case isTemp(name, CheckpointFile) || isTemp(name, ConfigFile):
+		return true
+	case name == ConfigFile:
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		var c Config
+		return err == nil && json.Unmarshal(b, &c) == nil && c.Version == FormatVersion && c.Net != ""
+	}
+	return false
 }
 
 // checkWritable tries to create (and removes) a file in dir, or in its
@@ -419,4 +458,34 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// LockFile is the file in a run folder whose lock says which process uses
+// the folder.
+const LockFile = ".lock"
+
+// Lock takes the run folder dir for this process until unlock is called (or
+// the process ends): an advisory lock on dir/.lock, which holds the owner's
+// process id. A folder that another process holds is refused with an error
+// naming it.
+func Lock(dir string) (unlock func(), err error) {
+	path := filepath.Join(dir, LockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, unwrapPath(err))
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		holder, _ := os.ReadFile(path)
+		f.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%s is in use by another process (pid %s): wait for it to finish, or choose another folder", dir, strings.TrimSpace(string(holder)))
+		}
+		return nil, fmt.Errorf("%s: locking: %w", dir, err)
+	}
+	f.Truncate(0)
+	f.WriteAt([]byte(fmt.Sprintf("%d\n", os.Getpid())), 0)
+	return func() {
+		unix.Flock(int(f.Fd()), unix.LOCK_UN)
+		f.Close()
+	}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -45,7 +46,9 @@ const (
 )
 
 // Checkpoint captures the trainer's state, with config as the run's
-// configuration.
+// configuration. Weights or solver state that are not finite (a run whose
+// loss stayed finite while its weights did not) make no checkpoint: the
+// error wraps ErrDiverged.
 func (t *Trainer) Checkpoint(config []byte) (*Checkpoint, error) {
 	noise, err := t.noise.MarshalBinary()
 	if err != nil {
@@ -56,6 +59,12 @@ func (t *Trainer) Checkpoint(config []byte) (*Checkpoint, error) {
 		Epoch: t.Epoch, Step: t.Step, LossSum: t.LossSum, Noise: noise,
 	}
 	c.Params = t.Model.NamedParams()
+	if err := c.checkFinite(); err != nil {
+		if t.Step == 0 {
+			return nil, fmt.Errorf("after epoch %d: %w", t.Epoch, err)
+		}
+		return nil, fmt.Errorf("epoch %d, step %d: %w", t.Epoch+1, t.Step, err)
+	}
 	for _, n := range t.learn {
 		c.Order = append(c.Order, n.(interface{ Name() string }).Name())
 	}
@@ -95,6 +104,32 @@ func (t *Trainer) Restore(c *Checkpoint) error {
 	}
 	*t.noise = noise
 	t.Config.Seed, t.Epoch, t.Step, t.LossSum = c.Seed, c.Epoch, c.Step, c.LossSum
+	return nil
+}
+
+// checkFinite reports a weight or solver value that is NaN or infinite.
+func (c *Checkpoint) checkFinite() error {
+	bad := func(v []float64) int {
+		n := 0
+		for _, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, p := range c.Params {
+		if n := bad(p.Data); n > 0 {
+			return fmt.Errorf("%d of the %d weights of %s are not finite: %w", n, len(p.Data), p.Name, ErrDiverged)
+		}
+	}
+	for k, slot := range c.Solver.Slots {
+		for i, v := range slot {
+			if n := bad(v); n > 0 {
+				return fmt.Errorf("%d values of the solver's state %d of parameter %d are not finite: %w", n, k, i, ErrDiverged)
+			}
+		}
+	}
 	return nil
 }
 

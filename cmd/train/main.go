@@ -26,6 +26,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -46,11 +47,31 @@ func main() {
 		fmt.Fprintf(os.Stderr, "train: %v\n", err)
 		os.Exit(exitUsage)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := mainRun(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	// A closed stdout (train … | head) makes writes fail instead of killing
+	// the program: training goes on quietly, and every epoch is saved
+	// before it is reported.
+	signal.Ignore(syscall.SIGPIPE)
+	// Ctrl-C, kill and a closed terminal save a checkpoint and stop; before
+	// training starts nothing needs saving, so they stop at once, even in
+	// the middle of reading the data.
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		for range signals {
+			if !training.Load() {
+				fmt.Fprintln(os.Stderr, "train: interrupted before training started; nothing was written")
+				os.Exit(exitInterrupted)
+			}
+			cancel()
+		}
+	}()
+	os.Exit(mainRun(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// training is set once the run has started writing its folder: from then on
+// a signal saves a checkpoint before the program stops.
+var training atomic.Bool
 
 // Exit statuses.
 const (
@@ -108,16 +129,25 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.memprofile, "memprofile", "", "write a memory profile (allocations and live heap) at the end to this file")
 	netOpts := optionFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: train [flags]\n\nTrains an autoencoder x → E_θ → z → D_φ → x' (on MNIST unless -data says otherwise).\n\nnets:\n")
+		w := fs.Output()
+		fmt.Fprintf(w, "usage: train [flags]\n\nTrains an autoencoder x → E_θ → z → D_φ → x' (on MNIST unless -data says otherwise).\n\nnets:\n")
 		for _, s := range nets.All() {
-			fmt.Fprintf(stderr, "  %-10s %s (loss %s)\n", s.Name, s.Doc, s.Loss)
+			fmt.Fprintf(w, "  %-10s %s (loss %s)\n", s.Name, s.Doc, s.Loss)
 		}
-		fmt.Fprintf(stderr, "\nflags:\n")
+		fmt.Fprintf(w, "\nflags:\n")
 		fs.PrintDefaults()
 	}
+	// The flag package's errors, as one line: the whole usage only for -h.
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.Usage()
+			return nil, err
+		}
+		return nil, usageError{fmt.Errorf("%w (train -h lists the flags)", err)}
 	}
+	fs.SetOutput(stderr)
 	if fs.NArg() > 0 {
 		return nil, usageError{fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))}
 	}
@@ -264,10 +294,7 @@ func mainRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err != nil {
-		var u usageError
-		if errors.As(err, &u) {
-			fmt.Fprintf(stderr, "train: %v\n", err)
-		} // the flag package has printed its own message
+		fmt.Fprintf(stderr, "train: %v\n", err)
 		return exitUsage
 	}
 	t, err := newTrainer(o, stdout, stderr)
@@ -295,12 +322,18 @@ func mainRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	default:
 		fmt.Fprintf(stderr, "train: %v\n", err)
+		var u usageError
+		if errors.As(err, &u) {
+			return exitUsage
+		}
 		return exitFailed
 	}
 }
 
+// defaultOut is a new run's folder: the net, the time and the process id, so
+// that runs started in the same second get folders of their own.
 func defaultOut(net string) string {
-	return filepath.Join("runs", net+"-"+time.Now().Format("20060102-150405"))
+	return filepath.Join("runs", fmt.Sprintf("%s-%s-%d", net, time.Now().Format("20060102-150405"), os.Getpid()))
 }
 
 // perNet lists, for a flag's help, the nets with a default of their own:

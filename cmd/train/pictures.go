@@ -9,6 +9,9 @@ import (
 	"github.com/aegraph/aegraph/plots"
 )
 
+// pictureFiles are the pictures a run folder may hold.
+var pictureFiles = []string{"recon.png", "loss.png", "latent.png", "errors.png", "interp.png", "samples.png"}
+
 // reconImages is how many test images recon.png shows above their
 // reconstructions (spread over the test set).
 const reconImages = 16

@@ -103,7 +103,13 @@ func (t *trainer) train(ctx context.Context) error {
 	if err := os.MkdirAll(t.Dir, 0o755); err != nil {
 		return fmt.Errorf("creating run folder: %w", err)
 	}
-	t.RemoveStaleTemps()
+	unlock, err := run.Lock(t.Dir)
+	if err != nil {
+		return usageError{err}
+	}
+	defer unlock()
+	training.Store(true)
+	t.RemoveStaleTemps(pictureFiles...) // ours to remove: we hold the folder
 	tr, c := t.Trainer, t.Config
 	steps := tr.StepsPerEpoch(t.data.Train.Len())
 	if err := t.WriteConfig(); err != nil {
@@ -146,7 +152,7 @@ func (t *trainer) train(ctx context.Context) error {
 		done()
 		if errors.Is(err, context.Canceled) {
 			if err := t.SaveCheckpoint(); err != nil {
-				return fmt.Errorf("interrupted, and saving the checkpoint failed: %w", err)
+				return fmt.Errorf("interrupted, and saving the checkpoint failed (the last good one, %s, is kept): %w", saved, err)
 			}
 			fmt.Fprintf(t.stderr, "\ninterrupted in epoch %d at step %d of %d; checkpoint saved in %s\ncontinue with: go run ./cmd/train -resume %s\n",
 				epoch, tr.Step, steps, t.Dir, t.Dir)
@@ -158,15 +164,19 @@ func (t *trainer) train(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("%w; the last good checkpoint (%s) is kept in %s", err, saved, t.Dir)
 		}
-		fmt.Fprintf(t.stdout, "epoch %d/%d  train_loss %.5f  test_loss %.5f  test_mse %.5f  %.1fs\n",
-			epoch, c.Train.Epochs, m.TrainLoss, m.TestLoss, m.TestMSE, m.Seconds)
+		// Save, then say so: a closed stdout must not cost the epoch.
 		if err := t.SaveCheckpoint(); err != nil {
+			if errors.Is(err, train.ErrDiverged) {
+				return fmt.Errorf("%w (try a smaller -lr); the last good checkpoint (%s) is kept in %s", err, saved, t.Dir)
+			}
 			return err
 		}
 		saved = position(tr.Epoch, tr.Step)
 		if err := t.writeArtefacts(); err != nil {
 			return err
 		}
+		fmt.Fprintf(t.stdout, "epoch %d/%d  train_loss %.5f  test_loss %.5f  test_mse %.5f  %.1fs\n",
+			epoch, c.Train.Epochs, m.TrainLoss, m.TestLoss, m.TestMSE, m.Seconds)
 	}
 	fmt.Fprintf(t.stdout, "done: %s\n", t.Dir)
 	return nil
