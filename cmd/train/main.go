@@ -123,7 +123,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	classes := fs.String("classes", "", "train on the samples of these classes only, comma-separated names (or indices); the test set keeps every class")
 	fs.StringVar(&c.Data.Scale, "scale", "", "how values become the net's inputs, fitted on the training samples: "+strings.Join(datasets.Scales, ", ")+" (default: pixel for images, x/255; standard for tables, (x − mean)/sd per column)")
 	fs.IntVar(&c.Data.Limit, "limit", 0, "train on the first N training samples only (0: all)")
-	fs.StringVar(&o.out, "out", "", "run folder (default runs/<net>-<time>)")
+	fs.StringVar(&o.out, "out", "", "run folder (default runs/<net>-<time>-<pid>)")
 	fs.StringVar(&o.resume, "resume", "", "continue the run in this folder from its checkpoint")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	fs.StringVar(&o.memprofile, "memprofile", "", "write a memory profile (allocations and live heap) at the end to this file")
