@@ -1,6 +1,8 @@
 package datasets
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -61,6 +63,10 @@ type Data struct {
 	// Skipped counts files that a folder held beside its images (without
 	// an image extension), which were not read.
 	Skipped int
+	// Fingerprint identifies the data as read (before any split, limit or
+	// scaling): a hash of its shape, values, labels and classes, training
+	// and test part. The same files give the same fingerprint.
+	Fingerprint string
 }
 
 // Name names the data of spec in messages.
@@ -116,6 +122,12 @@ func Open(spec Spec, seed uint64, scale *Scale) (*Data, error) {
 			return nil, fmt.Errorf("test set %s: %w", spec.Test, err)
 		}
 	}
+	h := sha256.New()
+	d.Train.fingerprint(h)
+	if d.Test != nil {
+		d.Test.fingerprint(h)
+	}
+	d.Fingerprint = hex.EncodeToString(h.Sum(nil)[:12])
 	if d.Test == nil {
 		frac := spec.TestFrac
 		if frac == 0 {

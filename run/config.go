@@ -37,6 +37,9 @@ type Config struct {
 	// Classes are the class names of the data the model was trained on
 	// (Build records them; nil for unlabelled data).
 	Classes []string `json:"classes,omitempty"`
+	// Fingerprint identifies the data the run was started on
+	// (datasets.Data.Fingerprint): a resume on other data is refused.
+	Fingerprint string `json:"data_fingerprint,omitempty"`
 }
 
 // DefaultEpochs is the length of a run unless told otherwise.

@@ -124,7 +124,7 @@ func New(dir string, c Config, data *datasets.Data) (*Run, error) {
 // without a folder.
 func (c *Config) Build(data *datasets.Data) (*train.Trainer, error) {
 	c.Arch.Input = slices.Clone(data.Train.Shape())
-	c.Scale, c.TestFrom, c.Classes = &data.Scale, data.TestFrom, data.Train.Classes
+	c.Scale, c.TestFrom, c.Classes, c.Fingerprint = &data.Scale, data.TestFrom, data.Train.Classes, data.Fingerprint
 	c.Arch.Values = nets.Real
 	if data.Unit() {
 		c.Arch.Values = nets.Unit
@@ -223,6 +223,9 @@ func (r *Run) Resume(data *datasets.Data, epochs int) error {
 	}
 	if err := r.Model.Check(data.Train); err != nil {
 		return fmt.Errorf("%s was trained on %s: %w", r.Dir, r.Config.DataName(), err)
+	}
+	if f := r.Config.Fingerprint; f != "" && f != data.Fingerprint {
+		return fmt.Errorf("%s was started on other data than %s holds now (fingerprint %s, now %s): the files have changed", r.Dir, r.Config.DataName(), f, data.Fingerprint)
 	}
 	if epochs > 0 {
 		r.Config.Train.Epochs = epochs

@@ -266,6 +266,16 @@ func (o *options) complete(netOpts map[string]*string) error {
 		}
 		c.Arch.Options[name] = v
 	}
+	// Paths are recorded absolute, so that the run resumes from anywhere.
+	for _, p := range []*string{&c.Data.Path, &c.Data.Test, &c.Data.Labels, &c.Data.TestLabels} {
+		if *p != "" {
+			abs, err := filepath.Abs(*p)
+			if err != nil {
+				return usageError{err}
+			}
+			*p = abs
+		}
+	}
 	if err := c.Check(); err != nil {
 		return usageError{prefix(err)}
 	}

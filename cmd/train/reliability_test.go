@@ -163,3 +163,38 @@ func TestFoldersFlagsAndFIFO(t *testing.T) {
 		checkOneLine(t, stderr, "not a regular file")
 	}
 }
+
+// A run records its data by absolute path and fingerprint: it resumes from
+// any folder, and refuses data that changed under it, even of the same
+// shape.
+func TestDataIdentity(t *testing.T) {
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	idxFiles(t, data, 64, 16, 28, 28, false)
+	wd, _ := os.Getwd()
+	defer os.Chdir(wd)
+	os.Chdir(root)
+	out := filepath.Join(root, "run")
+	if code, _, e := runTrain(t, "-data", "data", "-net", "linear", "-batch", "16", "-epochs", "1", "-out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	os.Chdir(t.TempDir()) // elsewhere: the relative path would not be found
+	if code, _, e := runTrain(t, "-resume", out, "-epochs", "2"); code != exitOK {
+		t.Fatalf("resume from another folder: exit %d: %s", code, e)
+	}
+	// The same files, other pixels (inverted), the same shape.
+	for _, name := range []string{"train-images-idx3-ubyte", "t10k-images-idx3-ubyte"} {
+		b, _ := os.ReadFile(filepath.Join(data, name))
+		for i := 16; i < len(b); i++ {
+			b[i] = 255 - b[i]
+		}
+		os.WriteFile(filepath.Join(data, name), b, 0o644)
+	}
+	before := folderState(t, out)
+	code, _, stderr := runTrain(t, "-resume", out, "-epochs", "3")
+	if code != exitUsage {
+		t.Errorf("resume on changed data: exit %d, want %d", code, exitUsage)
+	}
+	checkOneLine(t, stderr, "was started on other data than "+data+" holds now")
+	sameFolder(t, out, before)
+}
