@@ -413,9 +413,11 @@ func ours(dir, name string) bool {
 	return false
 }
 
-// checkWritable tries to create (and removes) a file in dir, or in its
-// nearest existing ancestor when dir does not exist yet, so that a run folder
+// CheckWritable tries to create (and removes) a file in dir, or in its
+// nearest existing ancestor when dir does not exist yet, so that a folder
 // that cannot be written is refused before any work, without creating it.
+func CheckWritable(dir string) error { return checkWritable(dir) }
+
 func checkWritable(dir string) error {
 	d := dir
 	for {

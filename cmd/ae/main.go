@@ -74,10 +74,16 @@ func usage(w io.Writer) {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := mainRun(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	ctx := context.Background()
+	if len(os.Args) > 1 && os.Args[1] == "serve" {
+		// The server finishes the requests under way; every other command
+		// stops at once on a signal (its output is written atomically, so
+		// nothing half-written is left).
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		defer stop()
+	}
+	os.Exit(mainRun(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func mainRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -398,11 +398,19 @@ func TestServeSlowClientAndShutdown(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	// The server works from a copy of the run, which is removed once it
+	// serves: it goes on answering from memory.
+	folder := filepath.Join(t.TempDir(), "copy")
+	os.MkdirAll(folder, 0o755)
+	for _, name := range []string{run.CheckpointFile, run.ConfigFile} {
+		b, _ := os.ReadFile(filepath.Join(dir, "mlp", name))
+		os.WriteFile(filepath.Join(folder, name), b, 0o644)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr bytes.Buffer
 	done := make(chan int)
 	go func() {
-		done <- mainRun(ctx, []string{"serve", "-run", filepath.Join(dir, "mlp"), "-addr", addr, "-header-timeout", "300ms"}, &stdout, &stderr)
+		done <- mainRun(ctx, []string{"serve", "-run", folder, "-addr", addr, "-header-timeout", "300ms"}, &stdout, &stderr)
 	}()
 	var conn net.Conn
 	for range 100 {
@@ -413,6 +421,11 @@ func TestServeSlowClientAndShutdown(t *testing.T) {
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	os.RemoveAll(folder)
+	sample := "[" + strings.TrimSuffix(strings.Repeat("7,", 784), ",") + "]"
+	if resp, err := http.Post("http://"+addr+"/encode", "application/json", strings.NewReader(`{"samples": [`+sample+`]}`)); err != nil || resp.StatusCode != 200 {
+		t.Errorf("with its run folder gone the server answers %v %v", resp, err)
 	}
 	fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n") // and never the end of the headers
 	resp, err := http.Get("http://" + addr + "/healthz")

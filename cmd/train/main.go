@@ -167,6 +167,18 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			c.Data.Classes = append(c.Data.Classes, strings.TrimSpace(name))
 		}
 	}
+	// Profiles are written at the end: a path that cannot be is refused now.
+	for flag, path := range map[string]string{"cpuprofile": o.cpuprofile, "memprofile": o.memprofile} {
+		if path != "" {
+			dir := filepath.Dir(path)
+			if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+				return nil, usageError{fmt.Errorf("-%s %s: the folder %s does not exist", flag, path, dir)}
+			}
+			if err := run.CheckWritable(dir); err != nil {
+				return nil, usageError{fmt.Errorf("-%s %s: %w", flag, path, err)}
+			}
+		}
+	}
 	if o.resume != "" {
 		return o, nil // checked against the checkpoint's configuration
 	}
@@ -277,6 +289,10 @@ func (o *options) complete(netOpts map[string]*string) error {
 		}
 	}
 	if err := c.Check(); err != nil {
+		if c.Train.LR*c.Train.WeightDecay >= 1 && !o.set["wd"] {
+			// The weight decay is the net's own: the rate is what was given.
+			return usageError{fmt.Errorf("-lr %v: with the %s net's weight decay %v, want lr·wd < 1 (a smaller -lr, or -wd)", c.Train.LR, c.Net, c.Train.WeightDecay)}
+		}
 		return usageError{prefix(err)}
 	}
 	return nil

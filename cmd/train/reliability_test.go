@@ -198,3 +198,37 @@ func TestDataIdentity(t *testing.T) {
 	checkOneLine(t, stderr, "was started on other data than "+data+" holds now")
 	sameFolder(t, out, before)
 }
+
+// The smaller cases: -epochs below what a run has done, a profile path in
+// a missing folder, a rate too large for the net's own weight decay (the
+// message blames the rate, not a default), a path with spaces in the
+// continue-with hint.
+func TestSmallerCases(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "run")
+	if code, _, e := runTrain(t, "-net", "linear", "-limit", "256", "-batch", "64", "-epochs", "2", "-out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	before := folderState(t, out)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-resume", out, "-epochs", "1"}, "-epochs 1: the run in " + out + " has trained 2 epochs already"},
+		{[]string{"-memprofile", filepath.Join(dir, "missing", "m.prof"), "-out", filepath.Join(dir, "x")}, "-memprofile " + filepath.Join(dir, "missing", "m.prof") + ": the folder"},
+		{[]string{"-net", "deep", "-lr", "20", "-out", filepath.Join(dir, "y")}, "-lr 20: with the deep net's weight decay 0.1, want lr·wd < 1"},
+	} {
+		code, _, stderr := runTrain(t, tc.args...)
+		if code != exitUsage {
+			t.Errorf("%v: exit %d", tc.args, code)
+		}
+		checkOneLine(t, stderr, tc.want)
+	}
+	sameFolder(t, out, before)
+	if got := shellQuote("/tmp/my runs/mlp"); got != "'/tmp/my runs/mlp'" {
+		t.Errorf("shellQuote: %s", got)
+	}
+	if got := shellQuote("runs/mlp-1"); got != "runs/mlp-1" {
+		t.Errorf("shellQuote: %s", got)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -75,7 +76,14 @@ func (t *trainer) resume(o *options) error {
 		if o.Train.Epochs < 1 {
 			return usageError{fmt.Errorf("-epochs %d: want ≥ 1", o.Train.Epochs)}
 		}
+		if done := len(r.History); o.Train.Epochs < done {
+			return usageError{fmt.Errorf("-epochs %d: the run in %s has trained %d epochs already (give more to train more)", o.Train.Epochs, o.resume, done)}
+		}
 		t.planned, epochs = r.Config.Train.Epochs, o.Train.Epochs
+	}
+	// A folder that cannot be written is refused now, not after loading.
+	if err := run.CheckWritable(o.resume); err != nil {
+		return usageError{fmt.Errorf("-resume %w", err)}
 	}
 	data, err := r.Config.LoadData()
 	if err != nil {
@@ -155,7 +163,7 @@ func (t *trainer) train(ctx context.Context) error {
 				return fmt.Errorf("interrupted, and saving the checkpoint failed (the last good one, %s, is kept): %w", saved, err)
 			}
 			fmt.Fprintf(t.stderr, "\ninterrupted in epoch %d at step %d of %d; checkpoint saved in %s\ncontinue with: go run ./cmd/train -resume %s\n",
-				epoch, tr.Step, steps, t.Dir, t.Dir)
+				epoch, tr.Step, steps, t.Dir, shellQuote(t.Dir))
 			return err
 		}
 		if errors.Is(err, train.ErrDiverged) {
@@ -271,3 +279,11 @@ func tightenGC() {
 // gcHeadroom is about how far the heap may grow past its live data before a
 // collection.
 const gcHeadroom = 64 << 20
+
+// shellQuote quotes a path for a shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+:,=@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
