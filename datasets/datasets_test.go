@@ -509,6 +509,41 @@ func TestHugeCount(t *testing.T) {
 	}
 }
 
+// A gzip file of 4 MB of (incompressible) data whose header claims 2000
+// images of 4096×4096 (33 GB) is refused without reserving what the header
+// claims, nor what the file could expand to (4 GB): memory stays within a
+// few times the data present.
+func TestClaimedSizeNotReserved(t *testing.T) {
+	pix := make([]byte, 4<<20)
+	rng := uint32(1)
+	for i := range pix {
+		rng = rng*1664525 + 1013904223
+		pix[i] = byte(rng >> 24)
+	}
+	b := gzipBytes(t, idxBytes(imageMagic, []uint32{2000, 4096, 4096}, pix))
+	dir := t.TempDir()
+	put(t, dir, "train-images-idx3-ubyte", b)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	x, err := openIDX(dir, "train-images-idx3-ubyte")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	dims, err := x.header(imageMagic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = x.payload(dims[0]*dims[1]*dims[2], "images")
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "truncated payload") {
+		t.Fatalf("payload error = %v, want truncated payload", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
+		t.Errorf("allocated %d MB reading %d MB of data", alloc>>20, len(pix)>>20)
+	}
+}
+
 func put(t *testing.T, dir, name string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
