@@ -94,6 +94,15 @@ func (b *Builder) MatMul(x, w *G.Node) *G.Node {
 	return b.derived(b.Try(ops.MatMul(x, w, b.needsGrad(x))), x, w)
 }
 
+// MatMulT is x·wᵀ for x (n, k) and w (d, k): (n, d), w used as it is
+// stored (tied weights: a decoder reusing an encoder's weight).
+func (b *Builder) MatMulT(x, w *G.Node) *G.Node {
+	if !b.ok(x, w) {
+		return nil
+	}
+	return b.derived(b.Try(ops.MatMulT(x, w, b.needsGrad(x))), x, w)
+}
+
 // AddBias is x + bias for x (n, d) and bias (1, d): bias added to every row.
 func (b *Builder) AddBias(x, bias *G.Node) *G.Node {
 	if !b.ok(x, bias) {

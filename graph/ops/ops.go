@@ -413,6 +413,15 @@ func MatMul(x, w *G.Node, gradX bool) (*G.Node, error) {
 	return G.ApplyOp(op, x, w)
 }
 
+// MatMulT is the product x·wᵀ of x (n, k) and w (d, k): (n, d), without
+// transposing w first: a decoder that reuses an encoder's weight (tied
+// weights) stays on the fast path. gradX as for MatMul.
+func MatMulT(x, w *G.Node, gradX bool) (*G.Node, error) {
+	op := newMatMul(false, true)
+	op.gradA = gradX
+	return G.ApplyOp(op, x, w)
+}
+
 func newMatMul(tA, tB bool) *matMulOp {
 	return &matMulOp{fused{name: fmt.Sprintf("matMul(%v,%v)", tA, tB)}, tA, tB, true}
 }
@@ -476,10 +485,23 @@ func (op *matMulOp) Do(in ...G.Value) (G.Value, error) {
 func (op *matMulOp) DiffWRT(int) []bool { return []bool{op.gradA, true} }
 
 // SymDiff: for C = A·B, ∂A = G·Bᵀ (unless A is data) and ∂B = Aᵀ·G.
+//
+// For C = A·Bᵀ (MatMulT): ∂A = G·B and ∂B = Gᵀ·A.
 func (op *matMulOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	if op.tA || op.tB {
+	if op.tA {
 		_, err := noSecondDerivative(op.name)
 		return nil, err
+	}
+	if op.tB {
+		var da *G.Node
+		if op.gradA {
+			var err error
+			if da, err = G.ApplyOp(newMatMul(false, false), grad, in[1]); err != nil {
+				return nil, err
+			}
+		}
+		db, err := G.ApplyOp(newMatMul(true, false), grad, in[0])
+		return G.Nodes{da, db}, err
 	}
 	var da *G.Node
 	if op.gradA {
