@@ -255,65 +255,39 @@ func readNpyLabels(path string, count int) ([]string, []int, error) {
 
 // readNpyInts reads integer or float32 labels as float64.
 func readNpyInts(n *npyFile) ([]float64, error) {
-	out := make([]float64, n.values)
-	var err error
 	switch n.dtype {
 	case "|u1", "<u1":
-		v := make([]uint8, n.values)
-		err = n.r.Read(&v)
-		for i, x := range v {
-			out[i] = float64(x)
-		}
+		return readAs[uint8](n)
 	case "|i1", "<i1":
-		v := make([]int8, n.values)
-		err = n.r.Read(&v)
-		for i, x := range v {
-			out[i] = float64(x)
-		}
+		return readAs[int8](n)
 	case "<i2", ">i2":
-		v := make([]int16, n.values)
-		err = n.r.Read(&v)
-		for i, x := range v {
-			out[i] = float64(x)
-		}
+		return readAs[int16](n)
 	case "<u2":
-		v := make([]uint16, n.values)
-		err = n.r.Read(&v)
-		for i, x := range v {
-			out[i] = float64(x)
-		}
+		return readAs[uint16](n)
 	case "<i4", ">i4":
-		v := make([]int32, n.values)
-		err = n.r.Read(&v)
-		for i, x := range v {
-			out[i] = float64(x)
-		}
+		return readAs[int32](n)
 	case "<u4":
-		v := make([]uint32, n.values)
-		err = n.r.Read(&v)
-		for i, x := range v {
-			out[i] = float64(x)
-		}
+		return readAs[uint32](n)
 	case "<i8", ">i8":
-		v := make([]int64, n.values)
-		err = n.r.Read(&v)
-		for i, x := range v {
-			out[i] = float64(x)
-		}
+		return readAs[int64](n)
 	case "<u8":
-		v := make([]uint64, n.values)
-		err = n.r.Read(&v)
-		for i, x := range v {
-			out[i] = float64(x)
-		}
+		return readAs[uint64](n)
 	case "<f4", ">f4":
-		v := make([]float32, n.values)
-		err = n.r.Read(&v)
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-	default:
-		return nil, fmt.Errorf("dtype %q: want integer or float labels", n.dtype)
+		return readAs[float32](n)
 	}
-	return out, err
+	return nil, fmt.Errorf("dtype %q: want integer or float labels", n.dtype)
+}
+
+// readAs reads the file's values as T (its dtype) and returns them as
+// float64.
+func readAs[T int8 | uint8 | int16 | uint16 | int32 | uint32 | int64 | uint64 | float32](n *npyFile) ([]float64, error) {
+	v := make([]T, n.values)
+	if err := n.r.Read(&v); err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out, nil
 }
