@@ -88,17 +88,19 @@ func runEncode(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	defer r.Model.Close()
-	z, err := r.Model.EncodeSet(s, s.Len())
+	k := r.Model.CodeSize()
+	z, err := e.mapSet("encoding", s, k, r.Model.Encode)
 	if err != nil {
 		return err
 	}
-	k := r.Model.CodeSize()
 	columns := make([]string, k)
 	for j := range columns {
 		columns[j] = fmt.Sprintf("z%d", j+1)
 	}
 	if *logvar {
-		lv, err := r.Model.EncodeOutput(s.All(), "logvar")
+		lv, err := e.mapSet("log σ² of", s, k, func(x []float32) ([]float32, error) {
+			return r.Model.EncodeOutput(x, "logvar")
+		})
 		if err != nil {
 			return usageError{fmt.Errorf("-logvar: net %s: %w", r.Config.Net, err)}
 		}
@@ -215,7 +217,7 @@ func runReconstruct(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	defer r.Model.Close()
-	x, err := r.Model.Reconstruct(s.All())
+	x, err := e.mapSet("reconstructing", s, r.Model.Dim, r.Model.Reconstruct)
 	if err != nil {
 		return err
 	}
@@ -238,6 +240,8 @@ func runScore(_ context.Context, e *env, args []string) error {
 	}
 	setC := f.isSet("contamination")
 	switch {
+	case !strings.EqualFold(filepath.Ext(f.out), ".csv"):
+		return usageError{fmt.Errorf("-o %s: want a .csv file", f.out)}
 	case setC && f.isSet("threshold"):
 		return usageError{fmt.Errorf("-contamination and -threshold: give one")}
 	case setC && !(*contamination > 0 && *contamination <= 0.5):
@@ -271,7 +275,7 @@ func runScore(_ context.Context, e *env, args []string) error {
 	if spec, err := nets.Lookup(r.Config.Net); err == nil && spec.Generative {
 		withLoss = true // a vae's −ELBO is always worth a column
 	}
-	scores, losses, err := score(r, s, withLoss)
+	scores, losses, err := e.score(r, s, withLoss, "scoring")
 	if err != nil {
 		return err
 	}
@@ -285,7 +289,7 @@ func runScore(_ context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("the run's training samples, for -contamination: %w", err)
 		}
-		ts, tl, err := score(r, train, *by == "loss")
+		ts, tl, err := e.score(r, train, *by == "loss", "scoring the training samples:")
 		if err != nil {
 			return err
 		}
@@ -319,9 +323,6 @@ func runScore(_ context.Context, e *env, args []string) error {
 			values = append(values, a)
 		}
 	}
-	if !strings.EqualFold(filepath.Ext(f.out), ".csv") {
-		return usageError{fmt.Errorf("-o %s: want a .csv file", f.out)}
-	}
 	if err := writeTable(f.out, columns, values, labelsOf(s), true); err != nil {
 		return err
 	}
@@ -346,16 +347,24 @@ func runScore(_ context.Context, e *env, args []string) error {
 
 // score returns each sample's reconstruction error and, if withLoss, its
 // loss (a vae's −ELBO with z = μ).
-func score(r *run.Run, s *datasets.Set, withLoss bool) (errs, losses []float64, err error) {
-	if errs, err = r.Model.Errors(s, run.EvalBatch); err != nil {
-		return nil, nil, err
-	}
-	if withLoss {
-		if losses, err = r.Model.SampleLosses(s); err != nil {
-			return nil, nil, err
+func (e *env) score(r *run.Run, s *datasets.Set, withLoss bool, what string) (errs, losses []float64, err error) {
+	err = e.inPieces(fmt.Sprintf("%s %d samples", what, s.Len()), s.Len(), func(lo, hi int) error {
+		part := span(s, lo, hi)
+		pe, err := r.Model.Errors(part, run.EvalBatch)
+		if err != nil {
+			return err
 		}
-	}
-	return errs, losses, nil
+		errs = append(errs, pe...)
+		if withLoss {
+			pl, err := r.Model.SampleLosses(part)
+			if err != nil {
+				return err
+			}
+			losses = append(losses, pl...)
+		}
+		return nil
+	})
+	return errs, losses, err
 }
 
 // isSet reports whether the flag was given.
