@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -234,6 +235,7 @@ func runScore(_ context.Context, e *env, args []string) error {
 	contamination := f.Float64("contamination", 0, "flag the samples scoring above the (1 − p) quantile of the training samples' scores, p in (0, 0.5]")
 	threshold := f.Float64("threshold", math.NaN(), "flag the samples scoring above this")
 	normal := f.String("normal", "", "the normal classes, comma-separated, for AUROC and average precision (default: the classes the run trained on, -classes)")
+	picture := f.String("anomalies", "", "also draw the 8 highest-scoring samples above the 8 lowest, with their reconstructions and error maps, to this .png (images only)")
 	by := f.String("score", "error", "the score that -contamination and -threshold and the measures use: error (reconstruction), or loss (the model's loss per sample; a vae's −ELBO)")
 	if err := f.parse(args, true); err != nil {
 		return err
@@ -250,12 +252,22 @@ func runScore(_ context.Context, e *env, args []string) error {
 		return usageError{fmt.Errorf("-threshold %v: want a finite number", *threshold)}
 	case *by != "error" && *by != "loss":
 		return usageError{fmt.Errorf("-score %q: want error or loss", *by)}
+	case *picture != "" && !strings.EqualFold(filepath.Ext(*picture), ".png"):
+		return usageError{fmt.Errorf("-anomalies %s: want a .png file", *picture)}
+	}
+	if *picture != "" {
+		if err := checkOutput(*picture, f.force); err != nil {
+			return usageError{fmt.Errorf("-anomalies %w", err)}
+		}
 	}
 	r, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer r.Model.Close()
+	if *picture != "" && !isImages(r.Model.Shape) {
+		return usageError{fmt.Errorf("-anomalies %s: a picture needs images, and the model takes samples of shape %v", *picture, r.Model.Shape)}
+	}
 	var normals []string
 	if *normal != "" {
 		normals = strings.Split(*normal, ",")
@@ -327,6 +339,12 @@ func runScore(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "scored %d samples of %s (score: %s): %s\n", s.Len(), from, *by, f.out)
+	if *picture != "" {
+		if err := drawAnomalies(*picture, r, s, pick); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "the most anomalous and the most normal samples: %s\n", *picture)
+	}
 	if flagged {
 		fmt.Fprintf(e.stdout, "threshold %.6g: %d of %d samples flagged as anomalous\n", t, count, s.Len())
 	}
@@ -447,4 +465,54 @@ func runInterpolate(_ context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%d points from sample %d to %d of %s: %s\n", *steps, *from, *to, src, f.out)
 	return nil
+}
+
+// drawAnomalies draws the 8 highest-scoring samples of s above its 8
+// lowest, with their reconstructions and error maps (plots.Anomalies), in
+// the data's own units.
+func drawAnomalies(path string, r *run.Run, s *datasets.Set, scores []float64) error {
+	const k = 8
+	order := make([]int, len(scores))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmpScores(scores[b], scores[a]) })
+	shown := order
+	if len(order) > 2*k {
+		shown = append(order[:k:k], order[len(order)-k:]...)
+	}
+	sub := s.Subset(shown)
+	x := sub.All()
+	recon, err := r.Model.Reconstruct(x)
+	if err != nil {
+		return err
+	}
+	sc := make([]float64, len(shown))
+	for i, j := range shown {
+		sc[i] = scores[j]
+	}
+	for _, v := range [][]float32{x, recon} {
+		r.Scale().Invert(v)
+		for i := range v {
+			v[i] /= 255
+		}
+	}
+	var buf bytes.Buffer
+	if err := plots.Anomalies(&buf, x, recon, r.Model.Shape, sc, min(k, len(shown))); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, buf.Bytes())
+}
+
+// cmpScores orders scores with NaN above every number.
+func cmpScores(a, b float64) int {
+	switch an, bn := math.IsNaN(a), math.IsNaN(b); {
+	case an && bn:
+		return 0
+	case an:
+		return 1
+	case bn:
+		return -1
+	}
+	return cmp.Compare(a, b)
 }

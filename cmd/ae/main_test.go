@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"math"
 	"net"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/aegraph/aegraph/datasets"
+	"github.com/aegraph/aegraph/plots"
 	"github.com/aegraph/aegraph/run"
 )
 
@@ -203,6 +205,7 @@ func TestCommands(t *testing.T) {
 	}{
 		{[]string{"info", three}, []string{"net      mlp", "trained on the classes [\"3\"] only", "epochs   2 trained"}, ""},
 		{[]string{"score", "-run", three, "-o", "s.csv", "-contamination", "0.05"}, []string{"threshold", "flagged", `normal classes ["3"]: AUROC 0.`}, "s.csv"},
+		{[]string{"score", "-run", three, "-o", "s3.csv", "-anomalies", "anomalies.png"}, []string{"the most anomalous and the most normal samples"}, "anomalies.png"},
 		{[]string{"score", "-run", vae, "-o", "v.csv", "-score", "loss", "-normal", "1"}, []string{"score: loss", `normal classes ["1"]`}, "v.csv"},
 		{[]string{"sample", "-run", vae, "-n", "16", "-o", "samples.png"}, []string{"16 samples"}, "samples.png"},
 		{[]string{"encode", "-run", vae, "-logvar", "-o", "lv.csv"}, []string{"8-value codes"}, "lv.csv"},
@@ -239,6 +242,15 @@ func TestCommands(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(out, "samples.png"))
 	if !bytes.HasPrefix(b, []byte("\x89PNG")) {
 		t.Error("samples.png is not a PNG")
+	}
+	// The anomalies: 6 rows (highest-scoring, their reconstructions and
+	// errors; then the lowest-scoring) of 8 digits, 2× enlarged.
+	if f, err := os.Open(filepath.Join(out, "anomalies.png")); err == nil {
+		c, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil || c.Width != 8*56+7*plots.Gap || c.Height != 6*56+5*plots.Gap {
+			t.Errorf("anomalies.png: %d×%d, %v; want 6 rows of 8 digits", c.Width, c.Height, err)
+		}
 	}
 	if x := readNpy(t, filepath.Join(out, "samples.npy")); len(x) != 5*784 || slices.Max(x) > 255 || slices.Min(x) < 0 {
 		t.Errorf("samples.npy: %d values in [%v, %v], want 5×784 pixel values", len(x), slices.Min(x), slices.Max(x))
@@ -291,6 +303,9 @@ func TestBadInput(t *testing.T) {
 		{[]string{"encode", "-o", filepath.Join(out, "c.csv")}, "-run: give the run folder"},
 		{[]string{"encode", "-run", mlp}, "-o: give the output file"},
 		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"score", "-run", mlp, "-anomalies", filepath.Join(out, "a.jpg"), "-o", filepath.Join(out, "c.csv")}, "-anomalies " + filepath.Join(out, "a.jpg") + ": want a .png file"},
+		{[]string{"score", "-run", mlp, "-anomalies", existing, "-o", filepath.Join(out, "c.csv")}, "want a .png file"},
+		{[]string{"score", "-run", mlp, "-anomalies", filepath.Join(out, "missing", "a.png"), "-o", filepath.Join(out, "c.csv")}, "does not exist"},
 		{[]string{"encode", "-run", mlp, "-logvar", "-o", filepath.Join(out, "c.csv")}, `-logvar: net mlp: the net's encoder has no output "logvar"`},
 		{[]string{"serve", "-run", mlp, "-addr", "256.1.1.1:80"}, "-addr"},
 	} {

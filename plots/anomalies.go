@@ -1,0 +1,80 @@
+package plots
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+)
+
+// Anomalies draws where a detector finds images anomalous and writes the
+// picture to w as a PNG: the k highest-scoring images above the k
+// lowest-scoring ones, each set as three rows of k cells: the images x,
+// their reconstructions recon, and their error maps |x − x'|, drawn so that
+// the largest error of the picture is full brightness.
+//
+// shape is one image's shape as for Grid; x and recon are (n, C*H*W)
+// row-major and scores holds one score per image, n ≥ 1. k is cut to n.
+func Anomalies(w io.Writer, x, recon []float32, shape []int, scores []float64, k int) error {
+	sh, err := parseShape(shape)
+	if err != nil {
+		return fmt.Errorf("Anomalies: %w", err)
+	}
+	pix, n := sh.size(), len(scores)
+	if n == 0 || k <= 0 || len(x) != n*pix || len(recon) != n*pix {
+		return fmt.Errorf("%w: Anomalies: %d scores, k=%d, len(x)=%d, len(recon)=%d for images of %d values",
+			errArg, n, k, len(x), len(recon), pix)
+	}
+	k = min(k, n)
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	// Highest score first; NaN counts as highest, ties by index.
+	slices.SortStableFunc(order, func(a, b int) int {
+		sa, sb := scores[a], scores[b]
+		switch {
+		case math.IsNaN(sa) || math.IsNaN(sb):
+			return cmp.Compare(boolInt(math.IsNaN(sb)), boolInt(math.IsNaN(sa)))
+		}
+		return cmp.Compare(sb, sa)
+	})
+	low := slices.Clone(order[n-k:])
+	slices.Reverse(low) // the most normal first
+	cells := make([]float32, 0, 6*k*pix)
+	var maxErr float32
+	for _, set := range [][]int{order[:k], low} {
+		for _, i := range set {
+			for j := range pix {
+				maxErr = max(maxErr, abs32(x[i*pix+j]-recon[i*pix+j]))
+			}
+		}
+	}
+	if maxErr == 0 {
+		maxErr = 1
+	}
+	for _, set := range [][]int{order[:k], low} {
+		for _, i := range set {
+			cells = append(cells, x[i*pix:(i+1)*pix]...)
+		}
+		for _, i := range set {
+			cells = append(cells, recon[i*pix:(i+1)*pix]...)
+		}
+		for _, i := range set {
+			for j := range pix {
+				cells = append(cells, abs32(x[i*pix+j]-recon[i*pix+j])/maxErr)
+			}
+		}
+	}
+	return Grid(w, cells, shape, 6, k, 2)
+}
+
+func abs32(v float32) float32 { return float32(math.Abs(float64(v))) }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
