@@ -236,6 +236,7 @@ func runScore(_ context.Context, e *env, args []string) error {
 	threshold := f.Float64("threshold", math.NaN(), "flag the samples scoring above this")
 	normal := f.String("normal", "", "the normal classes, comma-separated, for AUROC and average precision (default: the classes the run trained on, -classes)")
 	picture := f.String("anomalies", "", "also draw the 8 highest-scoring samples above the 8 lowest, with their reconstructions and error maps, to this .png (images only)")
+	features := f.Bool("features", false, "also a column per input value: its squared error (x − x')² in the scaled units whose mean is the error, to see where a sample is anomalous")
 	by := f.String("score", "error", "the score that -contamination and -threshold and the measures use: error (reconstruction), or loss (the model's loss per sample; a vae's −ELBO)")
 	if err := f.parse(args, true); err != nil {
 		return err
@@ -320,6 +321,23 @@ func runScore(_ context.Context, e *env, args []string) error {
 	if flagged {
 		columns = append(columns, "anomaly")
 	}
+	var perValue []float32
+	d := r.Model.Dim
+	if *features {
+		if perValue, err = e.featureErrors(r, s); err != nil {
+			return err
+		}
+		names := s.Columns
+		if len(names) != d {
+			names = make([]string, d)
+			for j := range names {
+				names[j] = fmt.Sprintf("x%d", j+1)
+			}
+		}
+		for _, n := range names {
+			columns = append(columns, "error_"+n)
+		}
+	}
 	values := make([]float32, 0, s.Len()*len(columns))
 	count := 0
 	for i := range scores {
@@ -333,6 +351,9 @@ func runScore(_ context.Context, e *env, args []string) error {
 				a, count = 1, count+1
 			}
 			values = append(values, a)
+		}
+		if perValue != nil {
+			values = append(values, perValue[i*d:(i+1)*d]...)
 		}
 	}
 	if err := writeTable(f.out, columns, values, labelsOf(s), true); err != nil {
@@ -354,8 +375,9 @@ func runScore(_ context.Context, e *env, args []string) error {
 			anomalous[i] = !slices.Contains(normals, s.Classes[l])
 		}
 		auc, err := anomaly.AUROC(pick, anomalous)
-		if err != nil {
-			return usageError{fmt.Errorf("with normal classes %q: %w", normals, err)}
+		if err != nil { // all normal, or all anomalous: nothing to rank
+			fmt.Fprintf(e.stdout, "normal classes %q: no AUROC: %v\n", normals, err)
+			return nil
 		}
 		ap, _ := anomaly.AveragePrecision(pick, anomalous)
 		fmt.Fprintf(e.stdout, "normal classes %q: AUROC %.4f, average precision %.4f\n", normals, auc, ap)
@@ -515,4 +537,24 @@ func cmpScores(a, b float64) int {
 		return -1
 	}
 	return cmp.Compare(a, b)
+}
+
+// featureErrors returns (x − x')² for every value of every sample of s,
+// (n, Dim), in the scaled units in which their mean is the error.
+func (e *env) featureErrors(r *run.Run, s *datasets.Set) ([]float32, error) {
+	d := r.Model.Dim
+	out := make([]float32, s.Len()*d)
+	err := e.inPieces(fmt.Sprintf("per-value errors of %d samples", s.Len()), s.Len(), func(lo, hi int) error {
+		x := span(s, lo, hi).All()
+		recon, err := r.Model.Reconstruct(x)
+		if err != nil {
+			return err
+		}
+		for j, v := range x {
+			diff := v - recon[j]
+			out[lo*d+j] = diff * diff
+		}
+		return nil
+	})
+	return out, err
 }

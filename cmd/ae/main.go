@@ -5,7 +5,7 @@
 //	go run ./cmd/ae info RUN
 //	go run ./cmd/ae encode -run RUN [-data PATH] -o codes.csv|codes.npy
 //	go run ./cmd/ae reconstruct -run RUN [-data PATH] -o recon.png|DIR/|recon.csv|recon.npy
-//	go run ./cmd/ae score -run RUN [-data PATH] -o scores.csv [-contamination p | -threshold t] [-normal a,b]
+//	go run ./cmd/ae score -run RUN [-data PATH] -o scores.csv [-contamination p | -threshold t] [-normal a,b] [-features] [-anomalies a.png]
 //	go run ./cmd/ae sample -run RUN -n 64 -o samples.png|samples.npy|samples.csv
 //	go run ./cmd/ae interpolate -run RUN [-data PATH] -from I -to J [-steps 10] -o interp.png|interp.csv
 //	go run ./cmd/ae serve -run RUN [-addr 127.0.0.1:8080]

@@ -205,6 +205,7 @@ func TestCommands(t *testing.T) {
 	}{
 		{[]string{"info", three}, []string{"net      mlp", "trained on the classes [\"3\"] only", "epochs   2 trained"}, ""},
 		{[]string{"score", "-run", three, "-o", "s.csv", "-contamination", "0.05"}, []string{"threshold", "flagged", `normal classes ["3"]: AUROC 0.`}, "s.csv"},
+		{[]string{"score", "-run", three, "-part", "train", "-features", "-o", "features.csv"}, []string{"the run's training samples", `normal classes ["3"]: no AUROC: 0 anomalous samples`}, "features.csv"},
 		{[]string{"score", "-run", three, "-o", "s3.csv", "-anomalies", "anomalies.png"}, []string{"the most anomalous and the most normal samples"}, "anomalies.png"},
 		{[]string{"score", "-run", vae, "-o", "v.csv", "-score", "loss", "-normal", "1"}, []string{"score: loss", `normal classes ["1"]`}, "v.csv"},
 		{[]string{"sample", "-run", vae, "-n", "16", "-o", "samples.png"}, []string{"16 samples"}, "samples.png"},
@@ -242,6 +243,21 @@ func TestCommands(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(out, "samples.png"))
 	if !bytes.HasPrefix(b, []byte("\x89PNG")) {
 		t.Error("samples.png is not a PNG")
+	}
+	// -features: a column per pixel, (x − x')², whose mean is the error.
+	rows := readCSV(t, filepath.Join(out, "features.csv"))
+	if h := rows[0]; len(h) != 3+784 || h[3] != "error_x1" || h[3+783] != "error_x784" {
+		t.Fatalf("features.csv: header of %d columns %v…", len(h), h[:min(5, len(h))])
+	}
+	for _, row := range rows[1:] {
+		var sum float64
+		for _, v := range row[3:] {
+			f, _ := strconv.ParseFloat(v, 64)
+			sum += f
+		}
+		if e, _ := strconv.ParseFloat(row[2], 64); math.Abs(sum/784-e) > 1e-5*e+1e-9 {
+			t.Fatalf("features.csv row %s: mean of the per-pixel errors %v, error %v", row[1], sum/784, e)
+		}
 	}
 	// The anomalies: 6 rows (highest-scoring, their reconstructions and
 	// errors; then the lowest-scoring) of 8 digits, 2× enlarged.
