@@ -82,7 +82,7 @@ func TestEvaluateUsesEveryImage(t *testing.T) {
 			if !ok {
 				t.Fatalf("no per-image definition of loss %q here", loss.Name)
 			}
-			m, err := graph.NewModel(denseNet{784, 16, 4}, loss, []int{784}, 3)
+			m, err := graph.NewModel(denseNet{Dim: 784, Hidden: 16, Latent: 4}, loss, []int{784}, 3)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,7 +141,7 @@ func relEqual(a, b, tol float64) bool {
 }
 
 func TestModelShapesAndErrors(t *testing.T) {
-	m, err := graph.NewModel(denseNet{784, 16, 5}, graph.MSE, []int{784}, 1)
+	m, err := graph.NewModel(denseNet{Dim: 784, Hidden: 16, Latent: 5}, graph.MSE, []int{784}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

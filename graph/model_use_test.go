@@ -15,7 +15,7 @@ import (
 // sample's error averages to Evaluate's MSE; a closed model says so.
 func TestModelInUse(t *testing.T) {
 	data := loadMNIST(t).Test.Head(300)
-	m, err := graph.NewModel(denseNet{784, 16, 4}, graph.MSE, []int{784}, 3)
+	m, err := graph.NewModel(denseNet{Dim: 784, Hidden: 16, Latent: 4}, graph.MSE, []int{784}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

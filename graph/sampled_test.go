@@ -10,7 +10,7 @@ import (
 // from Evaluate, and the same seed gives the same figures.
 func TestEvaluateSampled(t *testing.T) {
 	data := loadMNIST(t).Test.Head(10)
-	plain, err := graph.NewModel(denseNet{784, 16, 4}, graph.MSE, []int{784}, 3)
+	plain, err := graph.NewModel(denseNet{Dim: 784, Hidden: 16, Latent: 4}, graph.MSE, []int{784}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,7 +20,7 @@ func TestEvaluateSampled(t *testing.T) {
 		t.Errorf("no noise: EvaluateSampled = %+v (%v), Evaluate = %+v (%v); want equal", sam, err2, det, err1)
 	}
 
-	noisy, err := graph.NewModel(noisyNet{denseNet: denseNet{784, 16, 4}, level: 0.5}, graph.MSE, []int{784}, 3)
+	noisy, err := graph.NewModel(noisyNet{Dense: denseNet{Dim: 784, Hidden: 16, Latent: 4}, Level: 0.5}, graph.MSE, []int{784}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func tinyTrainer(tb testing.TB) (*train.Trainer, *datasets.Set) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	m, err := graph.NewModel(linearNet{4, 2}, graph.MSE, []int{4}, 1)
+	m, err := graph.NewModel(linearNet{Dim: 4, Latent: 2}, graph.MSE, []int{4}, 1)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -86,7 +86,7 @@ func TestLinearMatchesPCA(t *testing.T) {
 	pcaTrain, pcaTest := p.mse(xTrain), p.mse(xTest)
 	t.Logf("PCA k=%d fit on %d train images: train MSE %.6f, test MSE %.6f", k, train.Len(), pcaTrain, pcaTest)
 
-	tr := newTrainer(t, linearNet{784, k}, graph.MSE, 1, 3e-3, 100, 1)
+	tr := newTrainer(t, linearNet{Dim: 784, Latent: k}, graph.MSE, 1, 3e-3, 100, 1)
 	start := time.Now()
 	var ev graph.Eval
 	const maxEpochs = 400

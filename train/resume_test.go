@@ -31,12 +31,12 @@ type resumeCase struct {
 }
 
 var resumeCases = []resumeCase{
-	{"dense", denseNet{784, 32, 8}, ""},
+	{"dense", denseNet{Dim: 784, Hidden: 32, Latent: 8}, ""},
 	// Draws Bernoulli and Gaussian noise every step: the noise RNG's state
 	// must be part of the checkpoint.
-	{"noisy", noisyNet{denseNet{784, 32, 8}, 0.3}, ""},
+	{"noisy", noisyNet{Dense: denseNet{Dim: 784, Hidden: 32, Latent: 8}, Level: 0.3}, ""},
 	// The rate of every step depends on the position in the run alone.
-	{"cosine", denseNet{784, 32, 8}, "cosine"},
+	{"cosine", denseNet{Dim: 784, Hidden: 32, Latent: 8}, "cosine"},
 }
 
 // fresh is a new trainer for the case, its schedule planned over
@@ -300,12 +300,12 @@ func TestRestoreRejectsOtherRuns(t *testing.T) {
 			return tr
 		}, "adam"},
 		{"other latent size", func() *train.Trainer {
-			m, _ := graph.NewModel(denseNet{784, 32, 9}, graph.MSE, []int{784}, 3)
+			m, _ := graph.NewModel(denseNet{Dim: 784, Hidden: 32, Latent: 9}, graph.MSE, []int{784}, 3)
 			tr, _ := trainerWith(m, newSolver("adam"), resumeBatch, 3)
 			return tr
 		}, "shape [32 8]"},
 		{"other net", func() *train.Trainer {
-			m, _ := graph.NewModel(linearNet{784, 8}, graph.MSE, []int{784}, 3)
+			m, _ := graph.NewModel(linearNet{Dim: 784, Latent: 8}, graph.MSE, []int{784}, 3)
 			tr, _ := trainerWith(m, newSolver("adam"), resumeBatch, 3)
 			return tr
 		}, "parameters"},

@@ -38,7 +38,7 @@ func TestSchedules(t *testing.T) {
 // falls.
 func TestTrainerFollowsSchedule(t *testing.T) {
 	data := loadMNIST(t).Train.Head(resumeImages)
-	tr := configured(t, denseNet{784, 32, 8}, train.Config{LR: 1e-2, Batch: resumeBatch, Seed: trainSeed, Schedule: "cosine", Epochs: 3}, initSeed)
+	tr := configured(t, denseNet{Dim: 784, Hidden: 32, Latent: 8}, train.Config{LR: 1e-2, Batch: resumeBatch, Seed: trainSeed, Schedule: "cosine", Epochs: 3}, initSeed)
 	var losses []float64
 	for e := 0; e < 3; e++ {
 		loss, err := tr.RunEpoch(context.Background(), data, func(step, steps int, _ float64) {

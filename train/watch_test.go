@@ -14,7 +14,7 @@ import (
 func TestTrainerWatch(t *testing.T) {
 	const batch, seed = 8, 5
 	data := loadMNIST(t).Train.Head(4 * batch)
-	net := noisyNet{denseNet: denseNet{784, 16, 4}, level: 0.5}
+	net := noisyNet{Dense: denseNet{Dim: 784, Hidden: 16, Latent: 4}, Level: 0.5}
 	watched := newTrainer(t, net, graph.MSE, 2, 1e-3, batch, seed)
 	var xs [][]float32
 	var noise [][][]float32
