@@ -73,7 +73,7 @@ func (p pca) mse(x *mat.Dense) float64 {
 // A linear autoencoder trained with MSE converges to the span of the first k
 // principal components (Baldi & Hornik 1989), so its reconstruction error
 // must approach PCA's. The PCA figure is computed here by gonum on the same
-// images, not copied from REFERENCE.md (which fits on all 60k).
+// images, not a published figure (which would fit on all 60k).
 func TestLinearMatchesPCA(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains for several seconds")
