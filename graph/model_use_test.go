@@ -19,12 +19,7 @@ func TestModelInUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := make([]float32, data.Len()*784)
-	idx := make([]int, data.Len())
-	for i := range idx {
-		idx[i] = i
-	}
-	data.Batch(x, idx)
+	x := data.All()
 	want, err := m.Encode(x)
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/graph"
+	"github.com/aegraph/aegraph/internal/testnets"
 	"github.com/aegraph/aegraph/nets"
 	"github.com/aegraph/aegraph/train"
 )
@@ -27,21 +27,8 @@ import (
 // Every test here loops over nets.All(): a newly registered net is covered
 // without editing this file.
 
-var (
-	mnistOnce sync.Once
-	mnist     *datasets.Data
-	mnistErr  error
-)
-
 // loadMNIST loads the bundled MNIST once per test binary.
-func loadMNIST(t *testing.T) *datasets.Data {
-	t.Helper()
-	mnistOnce.Do(func() { mnist, mnistErr = datasets.Load("") })
-	if mnistErr != nil {
-		t.Fatalf("loading MNIST: %v", mnistErr)
-	}
-	return mnist
-}
+var loadMNIST = testnets.MNIST
 
 func newNet(t *testing.T, name string, c nets.Config) graph.Net {
 	t.Helper()
@@ -314,17 +301,6 @@ func synthetic(n int, seed uint64) *datasets.Set {
 	return s
 }
 
-// images returns the images of s as (n, Dim) float32 values.
-func images(s *datasets.Set) []float32 {
-	x := make([]float32, s.Len()*s.Dim())
-	idx := make([]int, s.Len())
-	for i := range idx {
-		idx[i] = i
-	}
-	s.Batch(x, idx)
-	return x
-}
-
 func allFinite(v []float32) bool {
 	for _, x := range v {
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
@@ -338,7 +314,7 @@ func allFinite(v []float32) bool {
 // Latent values and back.
 func TestShapes(t *testing.T) {
 	data := synthetic(7, 1)
-	x := images(data)
+	x := data.All()
 	for _, spec := range nets.All() {
 		t.Run(spec.Name, func(t *testing.T) {
 			c := defaults(spec)
@@ -429,7 +405,7 @@ func TestLossFalls(t *testing.T) {
 // identically and trains on exactly as the original does.
 func TestCheckpointRoundTrip(t *testing.T) {
 	data := loadMNIST(t).Train.Head(trainImages)
-	probe := images(data.Head(5))
+	probe := data.Head(5).All()
 	for _, spec := range nets.All() {
 		t.Run(spec.Name, func(t *testing.T) {
 			c := defaults(spec)

@@ -9,28 +9,16 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aegraph/aegraph/datasets"
+	"github.com/aegraph/aegraph/internal/testnets"
 	"github.com/aegraph/aegraph/run"
 	"github.com/aegraph/aegraph/train"
 )
 
-var (
-	mnistOnce sync.Once
-	mnist     *datasets.Data
-	mnistErr  error
-)
-
-func loadMNIST(t *testing.T) *datasets.Data {
-	t.Helper()
-	mnistOnce.Do(func() { mnist, mnistErr = datasets.Load("") })
-	if mnistErr != nil {
-		t.Fatal(mnistErr)
-	}
-	return mnist
-}
+// loadMNIST loads the bundled MNIST once per test binary.
+var loadMNIST = testnets.MNIST
 
 // small is a configuration of the named net that trains in a moment.
 func small(t *testing.T, net string) (run.Config, *datasets.Data) {

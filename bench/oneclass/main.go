@@ -43,6 +43,7 @@ import (
 
 	"github.com/aegraph/aegraph/anomaly"
 	"github.com/aegraph/aegraph/datasets"
+	"github.com/aegraph/aegraph/internal/atomicfile"
 	"github.com/aegraph/aegraph/run"
 )
 
@@ -380,20 +381,16 @@ func table(w io.Writer, o options, results []result) {
 	}
 }
 
+// writeCSV writes every figure to path atomically: a failure leaves any
+// file already there as it was.
 func writeCSV(path string, results []result) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	cw := csv.NewWriter(f)
-	cw.Write([]string{"detector", "class", "seed", "auroc", "seconds"})
-	for _, r := range results {
-		cw.Write([]string{r.detector, r.class, strconv.Itoa(r.seed), strconv.FormatFloat(r.auroc, 'f', 6, 64), strconv.FormatFloat(r.seconds, 'f', 2, 64)})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.WriteFunc(path, func(f *os.File) error {
+		cw := csv.NewWriter(f)
+		cw.Write([]string{"detector", "class", "seed", "auroc", "seconds"})
+		for _, r := range results {
+			cw.Write([]string{r.detector, r.class, strconv.Itoa(r.seed), strconv.FormatFloat(r.auroc, 'f', 6, 64), strconv.FormatFloat(r.seconds, 'f', 2, 64)})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
 }

@@ -117,13 +117,7 @@ func readNpy(t *testing.T, path string) []float32 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := make([]float32, s.Len()*s.Dim())
-	idx := make([]int, s.Len())
-	for i := range idx {
-		idx[i] = i
-	}
-	s.Batch(x, idx)
-	return x
+	return s.All()
 }
 
 // encode, then decoding the codes through the library, gives what
