@@ -263,6 +263,35 @@ func (m *Model) Errors(data Data, batch int) ([]float64, error) {
 	return errs, err
 }
 
+// ValueErrors returns (x − x')² for every value of every sample of data,
+// (Len, Dim) row-major, x' deterministic: where each sample's error comes
+// from (a sample's mean is its Errors figure, up to float32 rounding).
+func (m *Model) ValueErrors(data Data) ([]float32, error) {
+	if err := m.Check(data); err != nil {
+		return nil, fmt.Errorf("value errors: %w", err)
+	}
+	n, d := data.Len(), m.Dim
+	out := make([]float32, n*d)
+	idx := make([]int, 0, applyChunk)
+	for lo := 0; lo < n; lo += applyChunk {
+		idx = idx[:0]
+		for i := lo; i < min(n, lo+applyChunk); i++ {
+			idx = append(idx, i)
+		}
+		x := out[lo*d : (lo+len(idx))*d]
+		data.Batch(x, idx)
+		recon, err := m.Reconstruct(x)
+		if err != nil {
+			return nil, err
+		}
+		for j, v := range x {
+			e := v - recon[j]
+			x[j] = e * e
+		}
+	}
+	return out, nil
+}
+
 // evaluateEach is Evaluate, recording each sample's error in errs if it is
 // not nil.
 func (m *Model) evaluateEach(data Data, batch int, errs []float64) (Eval, error) {

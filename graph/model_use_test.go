@@ -97,3 +97,36 @@ func TestModelInUse(t *testing.T) {
 		t.Errorf("Encode after Close: %v", err)
 	}
 }
+
+// ValueErrors holds each value's (x − x')², and a sample's mean is its
+// Errors figure, across the chunks the model works in.
+func TestValueErrors(t *testing.T) {
+	data := loadMNIST(t).Test.Head(1100) // more than one chunk of 1024
+	m, err := graph.NewModel(denseNet{Dim: 784, Hidden: 16, Latent: 4}, graph.MSE, []int{784}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.ValueErrors(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, err := m.Errors(data, 250)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v) != data.Len()*784 {
+		t.Fatalf("%d values, want %d×784", len(v), data.Len())
+	}
+	for i, want := range errs {
+		var sum float64
+		for _, e := range v[i*784 : (i+1)*784] {
+			sum += float64(e)
+		}
+		if got := sum / 784; math.Abs(got-want) > 1e-5*want {
+			t.Fatalf("sample %d: mean of the value errors %v, Errors %v", i, got, want)
+		}
+	}
+	if _, err := m.ValueErrors(loadMNIST(t).Test.Head(3).Subset([]int{0})); err != nil {
+		t.Errorf("one sample: %v", err)
+	}
+}

@@ -545,16 +545,9 @@ func (e *env) featureErrors(r *run.Run, s *datasets.Set) ([]float32, error) {
 	d := r.Model.Dim
 	out := make([]float32, s.Len()*d)
 	err := e.inPieces(fmt.Sprintf("per-value errors of %d samples", s.Len()), s.Len(), func(lo, hi int) error {
-		x := span(s, lo, hi).All()
-		recon, err := r.Model.Reconstruct(x)
-		if err != nil {
-			return err
-		}
-		for j, v := range x {
-			diff := v - recon[j]
-			out[lo*d+j] = diff * diff
-		}
-		return nil
+		v, err := r.Model.ValueErrors(span(s, lo, hi))
+		copy(out[lo*d:hi*d], v)
+		return err
 	})
 	return out, err
 }

@@ -91,24 +91,13 @@ func (r *trainer) display(v []float32) []float32 {
 func (r *trainer) writeColumnErrors() error {
 	test := r.data.Test
 	d := test.Dim()
+	values, err := r.Model.ValueErrors(test)
+	if err != nil {
+		return err
+	}
 	errs := make([]float64, d)
-	const chunk = 256
-	for lo := 0; lo < test.Len(); lo += chunk {
-		k := min(chunk, test.Len()-lo)
-		idx := make([]int, k)
-		for i := range idx {
-			idx[i] = lo + i
-		}
-		x := make([]float32, k*d)
-		test.Batch(x, idx)
-		recon, err := r.Model.Reconstruct(x)
-		if err != nil {
-			return err
-		}
-		for i, v := range x {
-			e := float64(v - recon[i])
-			errs[i%d] += e * e
-		}
+	for i, e := range values {
+		errs[i%d] += float64(e)
 	}
 	for j := range errs {
 		errs[j] /= float64(test.Len())
