@@ -6,11 +6,13 @@
 //	t := anomaly.Threshold(trainScores, 0.05) // flag the top 5%, as PyOD's contamination
 //	auc, err := anomaly.AUROC(testScores, isAnomaly)
 //	ap, err := anomaly.AveragePrecision(testScores, isAnomaly)
+//	fpr, tpr, err := anomaly.ROC(testScores, isAnomaly) // the curve, to draw
 //
 // Higher scores are more anomalous.
 package anomaly
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -121,6 +123,69 @@ func AveragePrecision(scores []float64, anomalous []bool) (float64, error) {
 		i = j
 	}
 	return ap, nil
+}
+
+// ROC is the ROC curve of scores for telling the anomalous samples from the
+// others: for every distinct score t, from the highest down, the share of
+// normal samples (false positive rate, fpr) and of anomalous ones (true
+// positive rate, tpr) scoring at least t, after a first point (0, 0); tied
+// scores make one step, as scikit-learn's roc_curve with
+// drop_intermediate=False. The trapezoids under it add up to AUROC.
+func ROC(scores []float64, anomalous []bool) (fpr, tpr []float64, err error) {
+	if err := check(scores, anomalous); err != nil {
+		return nil, nil, err
+	}
+	idx := order(scores)
+	slices.Reverse(idx)
+	var pos, neg float64
+	for _, a := range anomalous {
+		if a {
+			pos++
+		} else {
+			neg++
+		}
+	}
+	fpr, tpr = []float64{0}, []float64{0}
+	var tp, fp float64
+	for i := 0; i < len(idx); {
+		j := i
+		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
+			j++
+		}
+		for _, k := range idx[i:j] {
+			if anomalous[k] {
+				tp++
+			} else {
+				fp++
+			}
+		}
+		fpr, tpr = append(fpr, fp/neg), append(tpr, tp/pos)
+		i = j
+	}
+	return fpr, tpr, nil
+}
+
+// Extremes returns the indices of the k highest scores, highest first,
+// followed by those of the k lowest, lowest first; NaN counts as highest.
+// When len(scores) ≤ 2k every index is returned once, highest first.
+// Equal scores keep the samples' order among the highest.
+func Extremes(scores []float64, k int) []int {
+	var idx, num []int
+	for i, s := range scores {
+		if math.IsNaN(s) {
+			idx = append(idx, i)
+		} else {
+			num = append(num, i)
+		}
+	}
+	slices.SortStableFunc(num, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
+	idx = append(idx, num...)
+	if k < 0 || len(idx) <= 2*k {
+		return idx
+	}
+	low := slices.Clone(idx[len(idx)-k:])
+	slices.Reverse(low)
+	return append(idx[:k:k], low...)
 }
 
 // order returns the indices of scores in increasing order of score.

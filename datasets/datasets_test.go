@@ -642,3 +642,59 @@ func images(t *testing.T, pixels []uint8, labels []int, rows, cols int) *Set {
 	}
 	return s
 }
+
+// Classes are chosen by name or, when no class has that name, by index;
+// OfClasses keeps their samples, Outside marks the others.
+func TestClasses(t *testing.T) {
+	// five 1×1 images of classes 7, 3, 7, 10, 3 named as numbers out of order
+	classes := []string{"3", "7", "10"}
+	s, err := NewImages([]uint8{0, 1, 2, 3, 4}, 1, 1, 1, []int{1, 0, 1, 2, 0}, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		classes []string
+		keep    []int  // the samples OfClasses keeps
+		outside []bool // Outside's marks
+		err     string
+	}{
+		{[]string{"7"}, []int{0, 2}, []bool{false, true, false, true, true}, ""},
+		{[]string{"3", "10"}, []int{1, 3, 4}, []bool{true, false, true, false, false}, ""},
+		{[]string{"2"}, []int{3}, []bool{true, true, true, false, true}, ""}, // no class "2": index 2, "10"
+		{[]string{"0"}, []int{1, 4}, []bool{true, false, true, true, false}, ""},
+		{[]string{"cat"}, nil, nil, `no class "cat" (the classes are`},
+		{[]string{"3"}, []int{1, 4}, []bool{true, false, true, true, false}, ""},
+	} {
+		sub, err := s.OfClasses(tc.classes)
+		out, oerr := s.Outside(tc.classes)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) || oerr == nil || oerr.Error() != err.Error() {
+				t.Errorf("%q: errors %v, %v; want %q", tc.classes, err, oerr, tc.err)
+			}
+			continue
+		}
+		if err != nil || oerr != nil {
+			t.Errorf("%q: %v, %v", tc.classes, err, oerr)
+			continue
+		}
+		var kept []int
+		for _, v := range sub.All() {
+			kept = append(kept, int(math.Round(float64(v)*255)))
+		}
+		if !slices.Equal(kept, tc.keep) || !slices.Equal(out, tc.outside) {
+			t.Errorf("%q: kept %v, outside %v; want %v, %v", tc.classes, kept, out, tc.keep, tc.outside)
+		}
+	}
+	// a class without samples: no subset, but its marks are all "outside"
+	empty, _ := NewImages([]uint8{0, 1}, 1, 1, 1, []int{0, 0}, []string{"a", "b"})
+	if _, err := empty.OfClasses([]string{"b"}); err == nil || !strings.Contains(err.Error(), `class "b" has no samples`) {
+		t.Errorf("OfClasses of a class without samples: %v", err)
+	}
+	if out, err := empty.Outside([]string{"b"}); err != nil || !slices.Equal(out, []bool{true, true}) {
+		t.Errorf("Outside of a class without samples: %v, %v", out, err)
+	}
+	unlabelled, _ := NewImages([]uint8{0}, 1, 1, 1, nil, nil)
+	if _, err := unlabelled.Outside([]string{"a"}); err == nil || !strings.Contains(err.Error(), "no labels") {
+		t.Errorf("Outside without labels: %v", err)
+	}
+}

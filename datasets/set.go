@@ -233,6 +233,44 @@ func (s *Set) Subset(idx []int) *Set {
 // class name or, when no class has that name, a class's index; the error
 // names a class that s does not have or that has no samples.
 func (s *Set) OfClasses(classes []string) (*Set, error) {
+	want, err := s.classMask(classes)
+	if err != nil {
+		return nil, err
+	}
+	var idx []int
+	count := make([]int, len(s.Classes))
+	for i, l := range s.Labels {
+		if want[l] {
+			idx = append(idx, i)
+			count[l]++
+		}
+	}
+	for k, w := range want {
+		if w && count[k] == 0 {
+			return nil, fmt.Errorf("class %q has no samples", s.Classes[k])
+		}
+	}
+	return s.Subset(idx), nil
+}
+
+// Outside marks the samples of s whose class is not one of classes (names,
+// or indices as for OfClasses): the anomalies, when classes are the normal
+// ones. It has one entry per sample.
+func (s *Set) Outside(classes []string) ([]bool, error) {
+	want, err := s.classMask(classes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(s.Labels))
+	for i, l := range s.Labels {
+		out[i] = !want[l]
+	}
+	return out, nil
+}
+
+// classMask marks the classes of s named in classes, each a class name or,
+// when no class has that name, a class's index.
+func (s *Set) classMask(classes []string) ([]bool, error) {
 	if s.Labels == nil {
 		return nil, fmt.Errorf("the data has no labels, so no classes to choose from")
 	}
@@ -249,20 +287,7 @@ func (s *Set) OfClasses(classes []string) (*Set, error) {
 		}
 		want[k] = true
 	}
-	var idx []int
-	count := make([]int, len(s.Classes))
-	for i, l := range s.Labels {
-		if want[l] {
-			idx = append(idx, i)
-			count[l]++
-		}
-	}
-	for k, w := range want {
-		if w && count[k] == 0 {
-			return nil, fmt.Errorf("class %q has no samples", s.Classes[k])
-		}
-	}
-	return s.Subset(idx), nil
+	return want, nil
 }
 
 // classIndex reads c as the index of one of n classes.

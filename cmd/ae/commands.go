@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -236,6 +235,7 @@ func runScore(_ context.Context, e *env, args []string) error {
 	threshold := f.Float64("threshold", math.NaN(), "flag the samples scoring above this")
 	normal := f.String("normal", "", "the normal classes, comma-separated, for AUROC and average precision (default: the classes the run trained on, -classes)")
 	picture := f.String("anomalies", "", "also draw the 8 highest-scoring samples above the 8 lowest, with their reconstructions and error maps, to this .png (images only)")
+	histogram := f.String("histogram", "", "also draw the scores of the normal samples against those of the anomalous ones (which needs labels) to this .png")
 	features := f.Bool("features", false, "also a column per input value: its squared error (x − x')² in the scaled units whose mean is the error, to see where a sample is anomalous")
 	by := f.String("score", "error", "the score that -contamination and -threshold and the measures use: error (reconstruction), or loss (the model's loss per sample; a vae's −ELBO)")
 	if err := f.parse(args, true); err != nil {
@@ -253,12 +253,16 @@ func runScore(_ context.Context, e *env, args []string) error {
 		return usageError{fmt.Errorf("-threshold %v: want a finite number", *threshold)}
 	case *by != "error" && *by != "loss":
 		return usageError{fmt.Errorf("-score %q: want error or loss", *by)}
-	case *picture != "" && !strings.EqualFold(filepath.Ext(*picture), ".png"):
-		return usageError{fmt.Errorf("-anomalies %s: want a .png file", *picture)}
 	}
-	if *picture != "" {
-		if err := checkOutput(*picture, f.force); err != nil {
-			return usageError{fmt.Errorf("-anomalies %w", err)}
+	for _, o := range []struct{ flag, path string }{{"anomalies", *picture}, {"histogram", *histogram}} {
+		if o.path == "" {
+			continue
+		}
+		if !strings.EqualFold(filepath.Ext(o.path), ".png") {
+			return usageError{fmt.Errorf("-%s %s: want a .png file", o.flag, o.path)}
+		}
+		if err := checkOutput(o.path, f.force); err != nil {
+			return usageError{fmt.Errorf("-%s %w", o.flag, err)}
 		}
 	}
 	r, err := f.open()
@@ -280,9 +284,21 @@ func runScore(_ context.Context, e *env, args []string) error {
 	} else {
 		normals = r.Config.Data.Classes
 	}
+	if *histogram != "" && normals == nil {
+		return usageError{fmt.Errorf("-histogram %s: which classes are normal? give -normal (the run was not trained with -classes)", *histogram)}
+	}
 	s, from, err := f.read(r)
 	if err != nil {
 		return err
+	}
+	if *histogram != "" && s.Labels == nil {
+		return usageError{fmt.Errorf("-histogram %s: %s has no labels to tell normal samples from anomalous ones", *histogram, from)}
+	}
+	var anomalous []bool // known when s has labels and the normal classes are known
+	if s.Labels != nil && normals != nil {
+		if anomalous, err = s.Outside(normals); err != nil {
+			return usageError{fmt.Errorf("the normal classes: %s: %w", from, err)}
+		}
 	}
 	withLoss := *by == "loss"
 	if spec, err := nets.Lookup(r.Config.Net); err == nil && spec.Generative {
@@ -361,7 +377,11 @@ func runScore(_ context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "scored %d samples of %s (score: %s): %s\n", s.Len(), from, *by, f.out)
 	if *picture != "" {
-		if err := drawAnomalies(*picture, r, s, pick); err != nil {
+		var buf bytes.Buffer
+		if err := r.DrawAnomalies(&buf, s, pick, 8); err != nil {
+			return err
+		}
+		if err := atomicfile.Write(*picture, buf.Bytes()); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "the most anomalous and the most normal samples: %s\n", *picture)
@@ -369,15 +389,28 @@ func runScore(_ context.Context, e *env, args []string) error {
 	if flagged {
 		fmt.Fprintf(e.stdout, "threshold %.6g: %d of %d samples flagged as anomalous\n", t, count, s.Len())
 	}
-	if s.Labels != nil && normals != nil {
-		anomalous := make([]bool, s.Len())
-		for i, l := range s.Labels {
-			anomalous[i] = !slices.Contains(normals, s.Classes[l])
-		}
+	if anomalous != nil {
 		auc, err := anomaly.AUROC(pick, anomalous)
 		if err != nil { // all normal, or all anomalous: nothing to rank
 			fmt.Fprintf(e.stdout, "normal classes %q: no AUROC: %v\n", normals, err)
+			if *histogram != "" {
+				return fmt.Errorf("-histogram %s: not drawn: %w", *histogram, err)
+			}
 			return nil
+		}
+		if *histogram != "" {
+			if !flagged {
+				t = math.NaN()
+			}
+			title := fmt.Sprintf("%s scores of %s", *by, from)
+			var buf bytes.Buffer
+			if err := plots.Scores(&buf, title, pick, anomalous, t); err != nil {
+				return err
+			}
+			if err := atomicfile.Write(*histogram, buf.Bytes()); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "the scores of normal and anomalous samples: %s\n", *histogram)
 		}
 		ap, _ := anomaly.AveragePrecision(pick, anomalous)
 		fmt.Fprintf(e.stdout, "normal classes %q: AUROC %.4f, average precision %.4f\n", normals, auc, ap)
@@ -487,56 +520,6 @@ func runInterpolate(_ context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%d points from sample %d to %d of %s: %s\n", *steps, *from, *to, src, f.out)
 	return nil
-}
-
-// drawAnomalies draws the 8 highest-scoring samples of s above its 8
-// lowest, with their reconstructions and error maps (plots.Anomalies), in
-// the data's own units.
-func drawAnomalies(path string, r *run.Run, s *datasets.Set, scores []float64) error {
-	const k = 8
-	order := make([]int, len(scores))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmpScores(scores[b], scores[a]) })
-	shown := order
-	if len(order) > 2*k {
-		shown = append(order[:k:k], order[len(order)-k:]...)
-	}
-	sub := s.Subset(shown)
-	x := sub.All()
-	recon, err := r.Model.Reconstruct(x)
-	if err != nil {
-		return err
-	}
-	sc := make([]float64, len(shown))
-	for i, j := range shown {
-		sc[i] = scores[j]
-	}
-	for _, v := range [][]float32{x, recon} {
-		r.Scale().Invert(v)
-		for i := range v {
-			v[i] /= 255
-		}
-	}
-	var buf bytes.Buffer
-	if err := plots.Anomalies(&buf, x, recon, r.Model.Shape, sc, min(k, len(shown))); err != nil {
-		return err
-	}
-	return atomicfile.Write(path, buf.Bytes())
-}
-
-// cmpScores orders scores with NaN above every number.
-func cmpScores(a, b float64) int {
-	switch an, bn := math.IsNaN(a), math.IsNaN(b); {
-	case an && bn:
-		return 0
-	case an:
-		return 1
-	case bn:
-		return -1
-	}
-	return cmp.Compare(a, b)
 }
 
 // featureErrors returns (x − x')² for every value of every sample of s,

@@ -200,7 +200,8 @@ func TestCommands(t *testing.T) {
 		{[]string{"info", three}, []string{"net      mlp", "trained on the classes [\"3\"] only", "epochs   2 trained"}, ""},
 		{[]string{"score", "-run", three, "-o", "s.csv", "-contamination", "0.05"}, []string{"threshold", "flagged", `normal classes ["3"]: AUROC 0.`}, "s.csv"},
 		{[]string{"score", "-run", three, "-part", "train", "-features", "-o", "features.csv"}, []string{"the run's training samples", `normal classes ["3"]: no AUROC: 0 anomalous samples`}, "features.csv"},
-		{[]string{"score", "-run", three, "-o", "s3.csv", "-anomalies", "anomalies.png"}, []string{"the most anomalous and the most normal samples"}, "anomalies.png"},
+		{[]string{"score", "-run", three, "-o", "s3.csv", "-anomalies", "anomalies.png", "-histogram", "h.png"}, []string{"the most anomalous and the most normal samples", "the scores of normal and anomalous samples"}, "h.png"},
+		{[]string{"score", "-run", three, "-o", "s4.csv", "-contamination", "0.1", "-normal", "3,5", "-histogram", "h2.png"}, []string{`normal classes ["3" "5"]: AUROC`}, "h2.png"},
 		{[]string{"score", "-run", vae, "-o", "v.csv", "-score", "loss", "-normal", "1"}, []string{"score: loss", `normal classes ["1"]`}, "v.csv"},
 		{[]string{"sample", "-run", vae, "-n", "16", "-o", "samples.png"}, []string{"16 samples"}, "samples.png"},
 		{[]string{"encode", "-run", vae, "-logvar", "-o", "lv.csv"}, []string{"8-value codes"}, "lv.csv"},
@@ -291,6 +292,8 @@ func TestBadInput(t *testing.T) {
 		b.WriteString(strings.Repeat("1,", 64) + "x\n")
 	}
 	os.WriteFile(narrow, []byte(b.String()), 0o644)
+	unlabelled := filepath.Join(out, "unlabelled.csv")
+	os.WriteFile(unlabelled, []byte(strings.Repeat(strings.Repeat("0,", 783)+"0\n", 3)), 0o644)
 	existing := filepath.Join(out, "existing.csv")
 	os.WriteFile(existing, []byte("keep me"), 0o644)
 	for _, tc := range []struct {
@@ -316,6 +319,9 @@ func TestBadInput(t *testing.T) {
 		{[]string{"score", "-run", mlp, "-anomalies", filepath.Join(out, "a.jpg"), "-o", filepath.Join(out, "c.csv")}, "-anomalies " + filepath.Join(out, "a.jpg") + ": want a .png file"},
 		{[]string{"score", "-run", mlp, "-anomalies", existing, "-o", filepath.Join(out, "c.csv")}, "want a .png file"},
 		{[]string{"score", "-run", mlp, "-anomalies", filepath.Join(out, "missing", "a.png"), "-o", filepath.Join(out, "c.csv")}, "does not exist"},
+		{[]string{"score", "-run", mlp, "-histogram", filepath.Join(out, "h.png"), "-o", filepath.Join(out, "c.csv")}, "-histogram " + filepath.Join(out, "h.png") + ": which classes are normal? give -normal"},
+		{[]string{"score", "-run", mlp, "-normal", "3", "-data", unlabelled, "-histogram", filepath.Join(out, "h.png"), "-o", filepath.Join(out, "c.csv")}, "has no labels to tell normal samples from anomalous ones"},
+		{[]string{"score", "-run", mlp, "-normal", "3", "-histogram", filepath.Join(out, "h.svg"), "-o", filepath.Join(out, "c.csv")}, "-histogram " + filepath.Join(out, "h.svg") + ": want a .png file"},
 		{[]string{"encode", "-run", mlp, "-logvar", "-o", filepath.Join(out, "c.csv")}, `-logvar: net mlp: the net's encoder has no output "logvar"`},
 		{[]string{"serve", "-run", mlp, "-addr", "256.1.1.1:80"}, "-addr"},
 	} {
@@ -329,7 +335,7 @@ func TestBadInput(t *testing.T) {
 	}
 	left, _ := filepath.Glob(filepath.Join(out, "*"))
 	for _, f := range left {
-		if base := filepath.Base(f); base != "damaged" && base != "newer" && base != "narrow.csv" && base != "existing.csv" {
+		if base := filepath.Base(f); base != "damaged" && base != "newer" && base != "narrow.csv" && base != "existing.csv" && base != "unlabelled.csv" {
 			t.Errorf("a refused command left %s", f)
 		}
 	}

@@ -145,12 +145,12 @@ func TestTableRun(t *testing.T) {
 	if !strings.Contains(stdout, "10% of the samples held out (seed 1)") || !strings.Contains(stdout, "loss mse") {
 		t.Errorf("stdout does not say the test set and loss:\n%s", stdout)
 	}
-	for _, name := range []string{"latent.png", "errors.png", "loss.png"} {
+	for _, name := range []string{"latent.png", "errors.png", "loss.png", "scores.png"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	for _, name := range []string{"recon.png", "interp.png"} {
+	for _, name := range []string{"recon.png", "interp.png", "anomalies.png"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
 			t.Errorf("%s drawn for a table", name)
 		}

@@ -58,7 +58,7 @@ func (r *trainer) writeInterp() error {
 		return err
 	}
 	return writePNG(filepath.Join(r.Dir, "interp.png"), func(w io.Writer) error {
-		return plots.Grid(w, r.display(x), test.Shape(), interpPairs, interpSteps, pictureScale)
+		return plots.Grid(w, r.Display(x), test.Shape(), interpPairs, interpSteps, pictureScale)
 	})
 }
 
@@ -76,6 +76,6 @@ func (r *trainer) writeSamples() error {
 	}
 	test := r.data.Test
 	return writePNG(filepath.Join(r.Dir, "samples.png"), func(w io.Writer) error {
-		return plots.Grid(w, r.display(x), test.Shape(), sampleSide, sampleSide, pictureScale)
+		return plots.Grid(w, r.Display(x), test.Shape(), sampleSide, sampleSide, pictureScale)
 	})
 }

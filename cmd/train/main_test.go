@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"image/png"
 	"io"
 	"os"
@@ -16,6 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aegraph/aegraph/anomaly"
+	"github.com/aegraph/aegraph/datasets"
+	"github.com/aegraph/aegraph/plots"
 	"github.com/aegraph/aegraph/run"
 )
 
@@ -324,6 +328,65 @@ func TestPerNetDefaults(t *testing.T) {
 		if o.Arch.Latent != c.latent || !slices.Equal(hidden, c.hidden) || tc.Batch != c.batch || tc.Schedule != c.schedule || tc.WeightDecay != c.wd {
 			t.Errorf("%v: latent %d, hidden %v, batch %d, schedule %s, wd %v; want %d, %v, %d, %s, %v", c.args,
 				o.Arch.Latent, hidden, tc.Batch, tc.Schedule, tc.WeightDecay, c.latent, c.hidden, c.batch, c.schedule, c.wd)
+		}
+	}
+}
+
+// A run trained on some classes only scores its test set, the other classes
+// being the anomalies: its last lines give the AUROC that the test errors of
+// the saved model give, scores.png draws them, and anomalies.png shows the 8
+// most anomalous and 8 most normal test digits with their reconstructions
+// and error maps. A run on every class draws neither.
+func TestAnomalyPictures(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "ones")
+	code, stdout, stderr := runTrain(t, "-classes", "1", "-limit", "6000", "-batch", "32", "-epochs", "3", "-out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	r, err := run.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Model.Close()
+	test, _, err := r.ReadData(datasets.Spec{}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err := r.Model.Errors(test, run.EvalBatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anomalous, err := test.Outside([]string{"1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auc, err := anomaly.AUROC(scores, anomalous)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf(`normal classes ["1"] against the rest of the test set: AUROC %.4f`, auc); !strings.Contains(stdout, want) || auc < 0.8 {
+		t.Errorf("stdout does not say %q (or the AUROC is poor):\n%s", want, stdout)
+	}
+	f, err := os.Open(filepath.Join(out, "anomalies.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := png.DecodeConfig(f)
+	f.Close()
+	if cell := 28 * pictureScale; err != nil || c.Width != 8*cell+7*plots.Gap || c.Height != 6*cell+5*plots.Gap {
+		t.Errorf("anomalies.png: %d×%d, %v; want 6 rows of 8 digits", c.Width, c.Height, err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "scores.png")); err != nil {
+		t.Error(err)
+	}
+
+	all := filepath.Join(t.TempDir(), "all")
+	if code, _, stderr := runTrain(t, "-limit", "256", "-epochs", "1", "-out", all); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{"anomalies.png", "scores.png"} {
+		if _, err := os.Stat(filepath.Join(all, name)); err == nil {
+			t.Errorf("%s drawn for a run on every class", name)
 		}
 	}
 }

@@ -3,14 +3,18 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
+	"strings"
 
+	"github.com/aegraph/aegraph/anomaly"
 	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/plots"
+	"github.com/aegraph/aegraph/run"
 )
 
 // pictureFiles are the pictures a run folder may hold.
-var pictureFiles = []string{"recon.png", "loss.png", "latent.png", "errors.png", "interp.png", "samples.png"}
+var pictureFiles = []string{"recon.png", "loss.png", "latent.png", "errors.png", "interp.png", "samples.png", "anomalies.png", "scores.png"}
 
 // reconImages is how many test images recon.png shows above their
 // reconstructions (spread over the test set).
@@ -19,7 +23,8 @@ const reconImages = 16
 // writePictures draws the pictures that fit the data: loss.png and
 // latent.png always; for images recon.png, interp.png and (generative nets)
 // samples.png, at the images' own size and colours; for a table errors.png,
-// the reconstruction error of each column.
+// the reconstruction error of each column; for a run trained on some
+// classes only, the pictures of writeAnomalies.
 func (r *trainer) writePictures() error {
 	test := r.data.Test
 	var train, testLoss []float64
@@ -47,6 +52,9 @@ func (r *trainer) writePictures() error {
 	}); err != nil {
 		return err
 	}
+	if err := r.writeAnomalies(); err != nil {
+		return err
+	}
 	if !isImages(test) {
 		return r.writeColumnErrors()
 	}
@@ -58,7 +66,7 @@ func (r *trainer) writePictures() error {
 		return err
 	}
 	if err := writePNG(filepath.Join(r.Dir, "recon.png"), func(w io.Writer) error {
-		return plots.Recon(w, r.display(x), r.display(recon), n, test.Shape())
+		return plots.Recon(w, r.Display(x), r.Display(recon), n, test.Shape())
 	}); err != nil {
 		return err
 	}
@@ -70,20 +78,6 @@ func (r *trainer) writePictures() error {
 func isImages(s *datasets.Set) bool {
 	sh := s.Shape()
 	return len(sh) == 3 && (sh[0] == 1 || sh[0] == 3)
-}
-
-// display maps inputs, as the net sees them, to brightness in [0, 1]: the
-// data's own pixel values over 255.
-func (r *trainer) display(v []float32) []float32 {
-	if r.data.Scale.Kind == datasets.Pixel {
-		return v
-	}
-	out := append([]float32(nil), v...)
-	r.data.Scale.Invert(out)
-	for i := range out {
-		out[i] /= 255
-	}
-	return out
 }
 
 // writeColumnErrors draws errors.png: the mean squared reconstruction error
@@ -120,4 +114,47 @@ func spread(s *datasets.Set, n int) *datasets.Set {
 		idx[k] = k * s.Len() / n
 	}
 	return s.Subset(idx)
+}
+
+// anomalyImages is how many of the most anomalous and of the most normal
+// test images anomalies.png shows.
+const anomalyImages = 8
+
+// writeAnomalies scores the test set of a run trained on some classes only
+// (-classes), the others being the anomalies: scores.png, the reconstruction
+// errors of normal against anomalous samples, and for images anomalies.png,
+// the most anomalous and the most normal test images with their
+// reconstructions and error maps. It keeps the AUROC and average precision
+// for the run's last line.
+func (r *trainer) writeAnomalies() error {
+	normals, test := r.Config.Data.Classes, r.data.Test
+	if len(normals) == 0 || test.Labels == nil {
+		return nil
+	}
+	anomalous, err := test.Outside(normals)
+	if err != nil {
+		return fmt.Errorf("the test set's anomalies: %w", err)
+	}
+	scores, err := r.Model.Errors(test, run.EvalBatch)
+	if err != nil {
+		return err
+	}
+	if isImages(test) {
+		if err := writePNG(filepath.Join(r.Dir, "anomalies.png"), func(w io.Writer) error {
+			return r.DrawAnomalies(w, test, scores, anomalyImages)
+		}); err != nil {
+			return err
+		}
+	}
+	auc, err := anomaly.AUROC(scores, anomalous)
+	if err != nil { // the test set has no anomalies (or nothing else)
+		r.anomalies = fmt.Sprintf("no anomaly measures on the test set: %v", err)
+		return nil
+	}
+	ap, _ := anomaly.AveragePrecision(scores, anomalous)
+	r.anomalies = fmt.Sprintf("normal classes %q against the rest of the test set: AUROC %.4f, average precision %.4f (scores.png)", normals, auc, ap)
+	title := fmt.Sprintf("%s trained on %s: test reconstruction errors", r.Config.Net, strings.Join(normals, ", "))
+	return writePNG(filepath.Join(r.Dir, "scores.png"), func(w io.Writer) error {
+		return plots.Scores(w, title, scores, anomalous, math.NaN())
+	})
 }

@@ -27,7 +27,8 @@ import (
 // where to report.
 type trainer struct {
 	*run.Run
-	planned        int // epochs the run had been planned for, when -resume changes them
+	planned        int    // epochs the run had been planned for, when -resume changes them
+	anomalies      string // for a run trained on some classes: how well its errors tell the others
 	data           *datasets.Data
 	stdout, stderr io.Writer
 }
@@ -150,7 +151,13 @@ func (t *trainer) train(ctx context.Context) error {
 	}
 	if tr.Epoch >= c.Train.Epochs {
 		fmt.Fprintf(t.stdout, "already trained %d epochs (raise -epochs to train more)\n", tr.Epoch)
-		return t.writeArtefacts()
+		if err := t.writeArtefacts(); err != nil {
+			return err
+		}
+		if t.anomalies != "" {
+			fmt.Fprintln(t.stdout, t.anomalies)
+		}
+		return nil
 	}
 	interactive := isTerminal(t.stderr)
 	for tr.Epoch < c.Train.Epochs {
@@ -185,6 +192,9 @@ func (t *trainer) train(ctx context.Context) error {
 		}
 		fmt.Fprintf(t.stdout, "epoch %d/%d  train_loss %.5f  test_loss %.5f  test_mse %.5f  %.1fs\n",
 			epoch, c.Train.Epochs, m.TrainLoss, m.TestLoss, m.TestMSE, m.Seconds)
+	}
+	if t.anomalies != "" {
+		fmt.Fprintln(t.stdout, t.anomalies)
 	}
 	fmt.Fprintf(t.stdout, "done: %s\n", t.Dir)
 	return nil
