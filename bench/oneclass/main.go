@@ -164,9 +164,9 @@ func bench(ctx context.Context, o options, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		anomalous := make([]bool, data.Test.Len())
-		for i, l := range data.Test.Labels {
-			anomalous[i] = data.Test.Classes[l] != class
+		anomalous, err := data.Test.Outside([]string{class})
+		if err != nil {
+			return err
 		}
 		for seed := 1; seed <= o.seeds; seed++ {
 			c.Train.Seed = uint64(seed)
