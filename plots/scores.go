@@ -11,15 +11,16 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// scoreBins is how many bins Scores spreads the scores over.
-const scoreBins = 50
+// maxScoreBins is the most bins Scores spreads the scores over.
+const maxScoreBins = 50
 
 // Scores draws how a detector's scores fall for normal and for anomalous
 // samples, as two overlaid histograms, and writes the plot to w as a PNG
 // image of PlotWidth×PlotHeight at PlotDPI. scores and anomalous have one
 // entry per sample, and both kinds of sample must be present.
 //
-// Each histogram is a density (its area is 1), so a small anomalous set is
+// The bins are shared, 2·∛n of them (Rice's rule) for n scores, from 5 to
+// 50. Each histogram is a density (its area is 1), so a small anomalous set is
 // as visible as a large normal one. When every score is positive and they
 // span more than a factor of 10, as reconstruction errors do, the scores are
 // binned by their logarithm and the x axis is logarithmic. A finite
@@ -51,7 +52,10 @@ func Scores(w io.Writer, title string, scores []float64, anomalous []bool, thres
 	if b == a {
 		a, b = a-0.5, b+0.5
 	}
-	width := (b - a) / scoreBins
+	// Rice's rule, 2·∛n bins, within [5, maxScoreBins]
+	nb := int(math.Ceil(2 * math.Cbrt(float64(len(kinds[0])+len(kinds[1])))))
+	nb = max(5, min(maxScoreBins, nb))
+	width := (b - a) / float64(nb)
 
 	p := plot.New()
 	if dropped > 0 {
@@ -69,12 +73,12 @@ func Scores(w io.Writer, title string, scores []float64, anomalous []bool, thres
 	ymax := 0.0
 	for k, name := range []string{"normal", "anomalous"} {
 		v := kinds[k]
-		bins := make([]plotter.HistogramBin, scoreBins)
+		bins := make([]plotter.HistogramBin, nb)
 		for j := range bins {
 			bins[j].Min, bins[j].Max = a+float64(j)*width, a+float64(j+1)*width
 		}
 		for _, s := range v {
-			j := min(int((at(s)-a)/width), scoreBins-1)
+			j := min(int((at(s)-a)/width), nb-1)
 			bins[j].Weight++
 		}
 		for j := range bins {

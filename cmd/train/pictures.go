@@ -153,7 +153,11 @@ func (r *trainer) writeAnomalies() error {
 	}
 	ap, _ := anomaly.AveragePrecision(scores, anomalous)
 	r.anomalies = fmt.Sprintf("normal classes %q against the rest of the test set: AUROC %.4f, average precision %.4f (scores.png)", normals, auc, ap)
-	title := fmt.Sprintf("%s trained on %s: test reconstruction errors", r.Config.Net, strings.Join(normals, ", "))
+	which := "class " + normals[0]
+	if len(normals) > 1 {
+		which = "classes " + strings.Join(normals, ", ")
+	}
+	title := fmt.Sprintf("%s trained on %s: test reconstruction errors", r.Config.Net, which)
 	return writePNG(filepath.Join(r.Dir, "scores.png"), func(w io.Writer) error {
 		return plots.Scores(w, title, scores, anomalous, math.NaN())
 	})
