@@ -30,7 +30,7 @@ import (
 // grows with the values actually read. Errors name the file, and the line
 // and column where that applies.
 func ReadTable(path, label string) (*Set, error) {
-	f, err := openRegular(path)
+	f, err := openSource(path)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,10 @@ func ReadTable(path, label string) (*Set, error) {
 	}
 	s, err := readFast(path, label, sep, br)
 	if err != errQuoted {
-		return s, err
+		if err != nil {
+			return nil, err
+		}
+		return s, s.hashedFrom(f)
 	}
 	// Quoted fields: the general reader, from the start.
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -61,7 +64,10 @@ func ReadTable(path, label string) (*Set, error) {
 	r.FieldsPerRecord = -1 // checked here, with a better message
 	r.ReuseRecord = true
 	t := &tableReader{path: path, r: r}
-	return t.read(label)
+	if s, err = t.read(label); err != nil {
+		return nil, err
+	}
+	return s, s.hashedFrom(f)
 }
 
 // openRegular opens path, which must be a regular file.
@@ -93,7 +99,7 @@ func errorsUnwrapPath(err error) error {
 }
 
 // decompress returns f's content, gunzipped if it starts with gzip's magic.
-func decompress(f *os.File, path string) (io.Reader, error) {
+func decompress(f io.Reader, path string) (io.Reader, error) {
 	br := bufio.NewReaderSize(f, 1<<16)
 	magic, err := br.Peek(2)
 	if err == nil && magic[0] == 0x1f && magic[1] == 0x8b {

@@ -698,3 +698,13 @@ func TestClasses(t *testing.T) {
 		t.Errorf("Outside without labels: %v", err)
 	}
 }
+
+// Opening the bundled MNIST: reading and checking the four IDX files,
+// hashing them for the fingerprint as they are read, and scaling.
+func BenchmarkOpen(b *testing.B) {
+	for b.Loop() {
+		if _, err := Open(Spec{}, 1, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

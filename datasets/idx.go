@@ -3,6 +3,7 @@ package datasets
 import (
 	"bufio"
 	"compress/gzip"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -33,7 +34,7 @@ const maxDeflateRatio = 1032
 // has been read of it so far.
 type idxFile struct {
 	path string
-	f    *os.File
+	f    *source   // the file, hashed as it is read
 	size int64     // size of the file on disk
 	gz   bool      // whether the file is gzip-compressed
 	src  errReader // the decompressed byte stream
@@ -83,9 +84,9 @@ func openIDX(dir, base string) (*idxFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
-	x := &idxFile{path: path, f: f}
+	x := &idxFile{path: path, f: &source{path: path, f: f, h: sha256.New()}}
 	if err := x.init(); err != nil {
-		f.Close()
+		x.Close()
 		return nil, err
 	}
 	return x, nil

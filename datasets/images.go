@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -149,10 +150,11 @@ func ReadImages(dir string, resize []int) (*Set, int, error) {
 		return nil, 0, fmt.Errorf("%s: %d images of %d×%d×%d are too many to hold in memory", dir, len(files), c, h, w)
 	}
 	pixels := make([]uint8, len(files)*c*w*h)
+	digests := make([][]byte, len(files))
 	errs := make([]error, par.Workers())
 	par.Range(len(files), func(worker, lo, hi int) {
 		for i := lo; i < hi && errs[worker] == nil; i++ {
-			errs[worker] = decodeInto(pixels[i*c*w*h:(i+1)*c*w*h], files[i].path, c, w, h)
+			digests[i], errs[worker] = decodeInto(pixels[i*c*w*h:(i+1)*c*w*h], files[i].path, c, w, h)
 		}
 	})
 	for _, err := range errs {
@@ -168,7 +170,15 @@ func ReadImages(dir string, resize []int) (*Set, int, error) {
 		}
 	}
 	s, err := NewImages(pixels, c, h, w, labels, classes)
-	return s, skipped, err
+	if err != nil {
+		return nil, 0, err
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i], _ = filepath.Rel(dir, f.path)
+	}
+	s.digest = digestOf(names, digests)
+	return s, skipped, nil
 }
 
 // readHeaders reads every file's size and colour model, and checks that the
@@ -238,14 +248,24 @@ func isGreyModel(m color.Model) bool {
 }
 
 // decodeInto decodes the image at path into dst, c×h×w, channels first,
-// scaling it to w×h if its size differs.
-func decodeInto(dst []uint8, path string, c, w, h int) error {
-	file, err := openRegular(path)
+// scaling it to w×h if its size differs, and returns the file's SHA-256.
+func decodeInto(dst []uint8, path string, c, w, h int) ([]byte, error) {
+	file, err := openSource(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer file.Close()
+	if err := decodeImage(dst, file, path, c, w, h); err != nil {
+		return nil, err
+	}
+	return file.sum()
+}
+
+// decodeImage decodes the image in r, from path, into dst, c×h×w, channels
+// first, scaling it to w×h if its size differs.
+func decodeImage(dst []uint8, file io.Reader, path string, c, w, h int) error {
 	var img image.Image
+	var err error
 	if strings.EqualFold(filepath.Ext(path), ".png") {
 		img, err = png.Decode(file)
 	} else {

@@ -139,7 +139,20 @@ func (s *split) read() (*Set, error) {
 	for i, l := range labels {
 		ints[i] = int(l)
 	}
-	return NewImages(pixels, 1, int(s.rows), int(s.cols), ints, digits)
+	set, err := NewImages(pixels, 1, int(s.rows), int(s.cols), ints, digits)
+	if err != nil {
+		return nil, err
+	}
+	di, err := s.images.f.sum()
+	if err != nil {
+		return nil, err
+	}
+	dl, err := s.labels.f.sum()
+	if err != nil {
+		return nil, err
+	}
+	set.digest = digestOf([]string{"images", "labels"}, [][]byte{di, dl})
+	return set, nil
 }
 
 func (s *split) close() {

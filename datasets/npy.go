@@ -20,6 +20,7 @@ const maxNpyHeader = 1 << 20
 // npyFile is an open .npy file whose header has been read and checked.
 type npyFile struct {
 	path   string
+	src    *source // the file, hashed as it is read; Close closes it
 	r      *npy.Reader
 	dtype  string // the header's descr, e.g. "<f4"
 	shape  []int
@@ -32,7 +33,7 @@ type npyFile struct {
 // header is NumPy's format as codeberg.org/sbinet/npyio parses it; the checks
 // around it keep a damaged file from reaching a panic or a huge allocation.
 func openNpy(path string) (_ *npyFile, err error) {
-	f, err := openRegular(path)
+	f, err := openSource(path)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +77,7 @@ func openNpy(path string) (_ *npyFile, err error) {
 	}
 	h := r.Header.Descr
 	h.Type = strings.Trim(h.Type, `'"`) // as the header quotes it
-	n := &npyFile{path: path, r: r, dtype: h.Type, shape: h.Shape}
+	n := &npyFile{path: path, src: f, r: r, dtype: h.Type, shape: h.Shape}
 	switch h.Type {
 	case "|u1", "<u1", "|i1", "<i1", "|b1":
 		n.size = 1
@@ -146,6 +147,7 @@ func ReadNpy(path, labels string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer n.src.Close()
 	var shape []int
 	switch s := n.shape; len(s) {
 	case 2:
@@ -177,10 +179,17 @@ func ReadNpy(path, labels string) (*Set, error) {
 	default:
 		return nil, fmt.Errorf("%s: dtype %q: want float32, float64 or uint8 samples", path, n.dtype)
 	}
+	ds, err := n.src.sum()
+	if err != nil {
+		return nil, err
+	}
+	set.digest = ds
 	if labels != "" {
-		if set.Classes, set.Labels, err = readNpyLabels(labels, count); err != nil {
+		var dl []byte
+		if set.Classes, set.Labels, dl, err = readNpyLabels(labels, count); err != nil {
 			return nil, err
 		}
+		set.digest = digestOf([]string{"samples", "labels"}, [][]byte{ds, dl})
 	}
 	return set, nil
 }
@@ -221,16 +230,17 @@ func readFloats(n *npyFile, t *table, count int) error {
 }
 
 // readNpyLabels reads a .npy file of count labels.
-func readNpyLabels(path string, count int) ([]string, []int, error) {
+func readNpyLabels(path string, count int) (classes []string, labels []int, digest []byte, err error) {
 	n, err := openNpy(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("labels: %w", err)
+		return nil, nil, nil, fmt.Errorf("labels: %w", err)
 	}
+	defer n.src.Close()
 	if len(n.shape) > 2 || (len(n.shape) == 2 && n.shape[1] != 1) {
-		return nil, nil, fmt.Errorf("labels %s: shape %v: want one label per sample, N or N×1", path, n.shape)
+		return nil, nil, nil, fmt.Errorf("labels %s: shape %v: want one label per sample, N or N×1", path, n.shape)
 	}
 	if n.values != count {
-		return nil, nil, fmt.Errorf("labels %s: %d labels for %d samples", path, n.values, count)
+		return nil, nil, nil, fmt.Errorf("labels %s: %d labels for %d samples", path, n.values, count)
 	}
 	var values []float64
 	switch n.dtype {
@@ -240,17 +250,20 @@ func readNpyLabels(path string, count int) ([]string, []int, error) {
 		values, err = readNpyInts(n)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("labels %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("labels %s: %w", path, err)
 	}
 	lb := &labeller{seen: map[string]int{}}
 	for i, v := range values {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, nil, fmt.Errorf("labels %s: label %d is %v", path, i, v)
+			return nil, nil, nil, fmt.Errorf("labels %s: label %d is %v", path, i, v)
 		}
 		lb.add(strconv.FormatFloat(v, 'g', -1, 64))
 	}
-	classes, labels := lb.classes()
-	return classes, labels, nil
+	if digest, err = n.src.sum(); err != nil {
+		return nil, nil, nil, err
+	}
+	classes, labels = lb.classes()
+	return classes, labels, digest, nil
 }
 
 // readNpyInts reads integer or float32 labels as float64.

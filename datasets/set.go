@@ -1,10 +1,7 @@
 package datasets
 
 import (
-	"encoding/binary"
 	"fmt"
-	"hash"
-	"math"
 	"slices"
 )
 
@@ -34,6 +31,7 @@ type Set struct {
 	n      int       // number of samples
 	scale  *Scale    // images: how pixels become inputs (nil: pixel/255)
 	lut    []float32 // images: the 256 input values of the pixel values
+	digest []byte    // a SHA-256 of the files the samples were read from
 }
 
 // NewImages returns a Set of the images in pixels, each of shape (c, h, w),
@@ -129,30 +127,6 @@ func (s *Set) All() []float32 {
 	x := make([]float32, s.n*s.Dim())
 	s.Batch(x, idx)
 	return x
-}
-
-// fingerprint adds to h what identifies the samples of s as stored: their
-// shape, their raw values (pixels, or a table's values before it is scaled)
-// and their labels' names.
-func (s *Set) fingerprint(h hash.Hash) {
-	fmt.Fprintf(h, "%v %d %q|", s.shape, s.n, s.Classes)
-	var buf [4]byte
-	for i := range s.n {
-		j := s.at(i)
-		if s.table != nil {
-			for _, v := range s.table.row(j) {
-				binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
-				h.Write(buf[:])
-			}
-		} else {
-			d := s.Dim()
-			h.Write(s.pixels[j*d : (j+1)*d])
-		}
-		if s.Labels != nil {
-			binary.LittleEndian.PutUint32(buf[:], uint32(s.Labels[i]))
-			h.Write(buf[:])
-		}
-	}
 }
 
 // at is the storage index of sample i.

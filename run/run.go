@@ -224,8 +224,10 @@ func (r *Run) Resume(data *datasets.Data, epochs int) error {
 	if err := r.Model.Check(data.Train); err != nil {
 		return fmt.Errorf("%s was trained on %s: %w", r.Dir, r.Config.DataName(), err)
 	}
-	if f := r.Config.Fingerprint; f != "" && f != data.Fingerprint {
-		return fmt.Errorf("%s was started on other data than %s holds now (fingerprint %s, now %s): the files have changed", r.Dir, r.Config.DataName(), f, data.Fingerprint)
+	if f := r.Config.Fingerprint; f != "" {
+		if err := data.CheckFingerprint(f); err != nil {
+			return fmt.Errorf("%s was started on other data than %s holds now: %w", r.Dir, r.Config.DataName(), err)
+		}
 	}
 	if epochs > 0 {
 		r.Config.Train.Epochs = epochs

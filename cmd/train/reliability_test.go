@@ -195,7 +195,7 @@ func TestDataIdentity(t *testing.T) {
 	if code != exitUsage {
 		t.Errorf("resume on changed data: exit %d, want %d", code, exitUsage)
 	}
-	checkOneLine(t, stderr, "was started on other data than "+data+" holds now")
+	checkOneLine(t, stderr, "was started on other data than "+data+" holds now: the same number of samples (64+16 samples of [1 28 28]), but other content")
 	sameFolder(t, out, before)
 }
 
