@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aegraph/aegraph/internal/testhook"
 )
 
 // ReadTable reads a CSV or TSV file, gzipped or plain (sniffed from its
@@ -82,11 +84,19 @@ func openRegular(path string) (*os.File, error) {
 	if info.Size() == 0 {
 		return nil, fmt.Errorf("%s: empty file (zero length)", path)
 	}
-	f, err := os.Open(path)
+	f, err := openData(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, errorsUnwrapPath(err))
 	}
 	return f, nil
+}
+
+// openData opens the data file at path for reading.
+func openData(path string) (*os.File, error) {
+	if testhook.BeforeDataRead != nil {
+		testhook.BeforeDataRead(path)
+	}
+	return os.Open(path)
 }
 
 // errorsUnwrapPath drops the operation and path of a *fs.PathError.

@@ -80,7 +80,7 @@ func openIDX(dir, base string) (*idxFile, error) {
 		// A FIFO or a device would block or never end.
 		return nil, fmt.Errorf("reading %s: not a regular file", path)
 	}
-	f, err := os.Open(path)
+	f, err := openData(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}

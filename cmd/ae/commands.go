@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -169,16 +168,15 @@ func writeSamples(path string, r *run.Run, x []float32, labels []string, perRow 
 		if !isImages(shape) {
 			return usageError{fmt.Errorf("-o %s: one PNG per sample needs images, and the model takes samples of shape %v", path, shape)}
 		}
-		if err := os.MkdirAll(path, 0o755); err != nil {
-			return err
-		}
 		px := toPixels(x)
-		for i := range n {
-			if err := datasets.WritePNG(filepath.Join(path, fmt.Sprintf("%05d.png", i)), px[i*d:(i+1)*d], shape); err != nil {
-				return err
+		return atomicfile.WriteDir(path, func(dir string) error {
+			for i := range n {
+				if err := datasets.WritePNG(filepath.Join(dir, fmt.Sprintf("%05d.png", i)), px[i*d:(i+1)*d], shape); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
+			return nil
+		})
 	case strings.EqualFold(filepath.Ext(path), ".png"):
 		if !isImages(shape) {
 			return usageError{fmt.Errorf("-o %s: a picture needs images, and the model takes samples of shape %v: write a .csv or .npy", path, shape)}

@@ -26,10 +26,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 
 	"github.com/aegraph/aegraph/datasets"
+	"github.com/aegraph/aegraph/internal/atomicfile"
+	"github.com/aegraph/aegraph/internal/testhook"
 	"github.com/aegraph/aegraph/run"
 )
 
@@ -38,6 +41,8 @@ const (
 	exitOK     = 0
 	exitFailed = 1
 	exitUsage  = 2
+	// exitInterrupted: stopped by SIGINT, SIGTERM or SIGHUP
+	exitInterrupted = 130
 )
 
 // usageError marks an error in the flags or the input: exit status 2.
@@ -74,14 +79,28 @@ func usage(w io.Writer) {
 }
 
 func main() {
+	if err := testhook.Install(os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "ae: %v\n", err)
+		os.Exit(exitUsage)
+	}
 	ctx := context.Background()
 	if len(os.Args) > 1 && os.Args[1] == "serve" {
-		// The server finishes the requests under way; every other command
-		// stops at once on a signal (its output is written atomically, so
-		// nothing half-written is left).
+		// The server finishes the requests under way.
 		var stop context.CancelFunc
 		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 		defer stop()
+	} else {
+		// Every other command stops at once, whatever it is doing (reading
+		// data, computing, writing): the outputs under way are removed, those
+		// complete stay (each is written whole or not at all).
+		signals := make(chan os.Signal, 1)
+		signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		go func() {
+			sig := <-signals
+			atomicfile.Abort()
+			fmt.Fprintf(os.Stderr, "ae %s: interrupted (%v); no output was left half-written\n", os.Args[1], sig)
+			os.Exit(exitInterrupted)
+		}()
 	}
 	os.Exit(mainRun(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -183,11 +202,30 @@ func checkOutput(path string, force bool) error {
 	if err != nil || !info.IsDir() {
 		return fmt.Errorf("-o %s: the folder %s does not exist", path, dir)
 	}
-	if _, err := os.Stat(path); err == nil && !force {
+	info, err = os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	if !force {
 		return fmt.Errorf("-o %s exists: give -force to overwrite it, or another -o", path)
+	}
+	if info.IsDir() {
+		// -force replaces a folder of PNGs that ae wrote, nothing else.
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return fmt.Errorf("-o %s: %w", path, err)
+		}
+		for _, e := range entries {
+			if !pngName.MatchString(e.Name()) {
+				return fmt.Errorf("-o %s holds %s, which ae did not write: give a new or empty folder", path, e.Name())
+			}
+		}
 	}
 	return nil
 }
+
+// pngName matches the names of the PNGs that ae writes into a folder.
+var pngName = regexp.MustCompile(`^[0-9]{5,}\.png$`)
 
 // open opens the run folder.
 func (f *flags) open() (*run.Run, error) {

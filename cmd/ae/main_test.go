@@ -208,6 +208,7 @@ func TestCommands(t *testing.T) {
 		{[]string{"sample", "-run", vae, "-n", "5", "-o", "samples.npy"}, []string{"5 samples"}, "samples.npy"},
 		{[]string{"interpolate", "-run", vae, "-from", "3", "-to", "7", "-steps", "6", "-o", "interp.png"}, []string{"6 points from sample 3 to 7"}, "interp.png"},
 		{[]string{"reconstruct", "-run", three, "-o", "pngs/"}, []string{"reconstructed 10000 samples"}, "pngs/09999.png"},
+		{[]string{"reconstruct", "-run", three, "-force", "-o", "pngs/"}, []string{"reconstructed 10000 samples"}, "pngs/09999.png"}, // replaces its own folder
 		{[]string{"reconstruct", "-run", three, "-part", "train", "-o", "train.png"}, []string{"the run's training samples"}, "train.png"},
 	} {
 		for i, a := range tc.args {
@@ -296,6 +297,9 @@ func TestBadInput(t *testing.T) {
 	os.WriteFile(unlabelled, []byte(strings.Repeat(strings.Repeat("0,", 783)+"0\n", 3)), 0o644)
 	existing := filepath.Join(out, "existing.csv")
 	os.WriteFile(existing, []byte("keep me"), 0o644)
+	foreign := filepath.Join(out, "foreign")
+	os.MkdirAll(foreign, 0o755)
+	os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("keep me"), 0o644)
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -311,6 +315,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"score", "-run", mlp, "-contamination", "0", "-o", filepath.Join(out, "c.csv")}, "-contamination 0: want a share in (0, 0.5]"},
 		{[]string{"encode", "-run", mlp, "-o", filepath.Join(out, "missing", "c.csv")}, "does not exist"},
 		{[]string{"encode", "-run", mlp, "-o", existing}, "exists: give -force"},
+		{[]string{"reconstruct", "-run", mlp, "-force", "-o", foreign + "/"}, "holds notes.txt, which ae did not write: give a new or empty folder"},
 		{[]string{"encode", "-run", mlp, "-o", filepath.Join(out, "c.txt")}, "want a .csv or .npy file"},
 		{[]string{"interpolate", "-run", vae, "-from", "0", "-to", "10000", "-o", filepath.Join(out, "i.png")}, "sample 10000: the run's test set"},
 		{[]string{"encode", "-o", filepath.Join(out, "c.csv")}, "-run: give the run folder"},
@@ -330,12 +335,14 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 and one line saying %q", tc.args, code, stderr, tc.want)
 		}
 	}
-	if b, _ := os.ReadFile(existing); string(b) != "keep me" {
-		t.Error("an existing output was overwritten")
+	for _, f := range []string{existing, filepath.Join(foreign, "notes.txt")} {
+		if b, _ := os.ReadFile(f); string(b) != "keep me" {
+			t.Errorf("an existing file, %s, was overwritten", f)
+		}
 	}
 	left, _ := filepath.Glob(filepath.Join(out, "*"))
 	for _, f := range left {
-		if base := filepath.Base(f); base != "damaged" && base != "newer" && base != "narrow.csv" && base != "existing.csv" && base != "unlabelled.csv" {
+		if base := filepath.Base(f); base != "damaged" && base != "newer" && base != "narrow.csv" && base != "existing.csv" && base != "unlabelled.csv" && base != "foreign" {
 			t.Errorf("a refused command left %s", f)
 		}
 	}

@@ -33,6 +33,7 @@ import (
 	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/graph"
 	"github.com/aegraph/aegraph/internal/named"
+	"github.com/aegraph/aegraph/internal/testhook"
 	"github.com/aegraph/aegraph/nets"
 	"github.com/aegraph/aegraph/run"
 	"github.com/aegraph/aegraph/train"
@@ -43,7 +44,7 @@ func main() {
 	// of live data, so a tighter collector costs nothing measurable and keeps
 	// the peak memory of a run well under 200 MB.
 	debug.SetGCPercent(50)
-	if err := installTestHooks(os.Stderr); err != nil {
+	if err := errors.Join(installTestHooks(os.Stderr), testhook.Install(os.Stderr)); err != nil {
 		fmt.Fprintf(os.Stderr, "train: %v\n", err)
 		os.Exit(exitUsage)
 	}

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -12,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aegraph/aegraph/internal/testhook"
 	"github.com/aegraph/aegraph/run"
 	"github.com/aegraph/aegraph/train"
 )
@@ -230,5 +234,55 @@ func TestSmallerCases(t *testing.T) {
 	}
 	if got := shellQuote("runs/mlp-1"); got != "runs/mlp-1" {
 		t.Errorf("shellQuote: %s", got)
+	}
+}
+
+// A signal while the data is being read (here a read that never ends, as
+// on a stalled file system) stops the program at once with status 130 and
+// one line, having written nothing: no run folder for a new run, the run
+// folder as it was for a resume.
+func TestSignalDuringLoading(t *testing.T) {
+	dir := t.TempDir()
+	done := filepath.Join(dir, "done")
+	if code, _, e := runTrain(t, "-net", "linear", "-limit", "256", "-batch", "64", "-epochs", "1", "-out", done); code != exitOK {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		for _, resume := range []bool{false, true} {
+			name := fmt.Sprintf("%v, resume %v", sig, resume)
+			out := filepath.Join(dir, fmt.Sprintf("new-%d", sig))
+			args := []string{"-net", "linear", "-limit", "256", "-epochs", "1", "-out", out}
+			if resume {
+				args = []string{"-resume", done, "-epochs", "2"}
+			}
+			before := folderState(t, done)
+			cmd, lines, _ := startTrain(t, []string{testhook.StallDataEnv + "=1"}, args...)
+			stalled := false
+			for line := range lines {
+				if strings.HasPrefix(line, testhook.StallMarker) {
+					stalled = true
+					break
+				}
+			}
+			if !stalled {
+				t.Fatalf("%s: the data reading never stalled", name)
+			}
+			cmd.Process.Signal(sig)
+			var rest []string
+			for line := range lines {
+				rest = append(rest, line)
+			}
+			cmd.Wait()
+			if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+				t.Errorf("%s: exit %d, want %d", name, code, exitInterrupted)
+			}
+			if len(rest) != 1 || rest[0] != "train: interrupted before training started; nothing was written" {
+				t.Errorf("%s: stderr after the signal %q", name, rest)
+			}
+			if _, err := os.Stat(out); !resume && !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("%s: %s was created (%v)", name, out, err)
+			}
+			sameFolder(t, done, before)
+		}
 	}
 }
