@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 var (
@@ -495,7 +494,6 @@ func TestHugeCount(t *testing.T) {
 
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			start := time.Now()
 			x, err := openIDX(dir, name)
 			if err != nil {
 				t.Fatal(err)
@@ -512,9 +510,6 @@ func TestHugeCount(t *testing.T) {
 			}
 			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 3*uint64(len(tc.pixels))+64<<20 {
 				t.Errorf("allocated %d bytes reading a %d-byte file", alloc, len(b))
-			}
-			if d := time.Since(start); d > time.Second {
-				t.Errorf("took %v", d)
 			}
 		})
 	}

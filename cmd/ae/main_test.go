@@ -91,8 +91,10 @@ func runs(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if runsDir != "" {
-		os.RemoveAll(runsDir)
+	for _, dir := range []string{runsDir, binDir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -470,11 +472,12 @@ func TestServeSlowClientAndShutdown(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("a second client: %v %v", resp, err)
 	}
-	conn.SetReadDeadline(time.Now().Add(3 * time.Second))
-	start := time.Now()
+	// The server closes the connection (after its 300 ms); the deadline only
+	// keeps a server that never does from hanging the test.
+	conn.SetReadDeadline(time.Now().Add(time.Minute))
 	_, err = bufio.NewReader(conn).ReadString('\n')
-	if err == nil || time.Since(start) > 2*time.Second {
-		t.Errorf("the slow client was not cut off after the header time-out (%v after %v)", err, time.Since(start))
+	if ne, ok := err.(net.Error); err == nil || (ok && ne.Timeout()) {
+		t.Errorf("the slow client was not cut off by the server: %v", err)
 	}
 	conn.Close()
 	cancel()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 var (
 	binOnce sync.Once
+	binDir  string // removed by TestMain
 	binPath string
 	binErr  error
 )
@@ -23,14 +25,12 @@ var (
 func aeBinary(t *testing.T) string {
 	t.Helper()
 	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "aegraph-ae-bin")
-		if err != nil {
-			binErr = err
+		if binDir, binErr = os.MkdirTemp("", "aegraph-ae-bin"); binErr != nil {
 			return
 		}
-		binPath = filepath.Join(dir, "ae")
+		binPath = filepath.Join(binDir, "ae")
 		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			binErr = &exec.ExitError{Stderr: out}
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	})
 	if binErr != nil {

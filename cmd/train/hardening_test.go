@@ -313,7 +313,6 @@ func TestBadData(t *testing.T) {
 		{"train and test sizes differ", []string{"-data", sizes}, []string{"t10k-images-idx3-ubyte.gz", "28×28", "20×20"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			start := time.Now()
 			code, _, stderr := runTrain(t, append([]string{"-net", "linear", "-batch", "16", "-out", out}, tc.args...)...)
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, stderr)
@@ -321,9 +320,6 @@ func TestBadData(t *testing.T) {
 			checkOneLine(t, stderr, append(tc.want, "loading data")...)
 			if _, err := os.Stat(out); err == nil {
 				t.Errorf("a rejected run created %s", out)
-			}
-			if d := time.Since(start); d > 10*time.Second {
-				t.Errorf("took %v", d)
 			}
 		})
 	}
