@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -485,5 +486,30 @@ func TestOpen(t *testing.T) {
 	// A class of the data with no training samples left after -limit.
 	if _, err := Open(Spec{Path: table, Limit: 1, Classes: []string{"y"}}, 1, nil); err == nil || !strings.Contains(err.Error(), `class "y" has no samples`) {
 		t.Errorf("a class without samples: %v", err)
+	}
+}
+
+// A labels file that does not fit the samples is refused from the headers,
+// before the samples' body is read (nothing of its 8 MB is allocated).
+func TestNpyLabelsCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	// an 8192×1024 uint8 array, its header written by hand (npyio's
+	// reflection over [][]uint8 is slow)
+	header := "{'descr': '|u1', 'fortran_order': False, 'shape': (8192, 1024), }"
+	header += strings.Repeat(" ", 63-(10+len(header))%64) + "\n"
+	file := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)), byte(len(header)>>8))
+	file = append(append(file, header...), make([]byte, 8192*1024)...)
+	data := writeFile(t, dir, "x.npy", file)
+	labels := writeNpy(t, dir, "y.npy", make([]int64, 8191))
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := ReadNpy(data, labels)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "8191 labels for 8192 samples") {
+		t.Fatalf("error %v", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 { // the readers' buffers, no body
+		t.Errorf("allocated %d bytes before refusing the labels", alloc)
 	}
 }

@@ -161,6 +161,15 @@ func ReadNpy(path, labels string) (*Set, error) {
 	}
 	count := n.shape[0]
 	d := n.values / count
+	// The labels' header is checked against the samples' before either
+	// body is read.
+	var ln *npyFile
+	if labels != "" {
+		if ln, err = openNpyLabels(labels, count); err != nil {
+			return nil, err
+		}
+		defer ln.src.Close()
+	}
 	set := &Set{shape: shape, n: count}
 	switch n.dtype {
 	case "|u1", "<u1":
@@ -184,9 +193,9 @@ func ReadNpy(path, labels string) (*Set, error) {
 		return nil, err
 	}
 	set.digest = ds
-	if labels != "" {
+	if ln != nil {
 		var dl []byte
-		if set.Classes, set.Labels, dl, err = readNpyLabels(labels, count); err != nil {
+		if set.Classes, set.Labels, dl, err = readNpyLabels(ln); err != nil {
 			return nil, err
 		}
 		set.digest = digestOf([]string{"samples", "labels"}, [][]byte{ds, dl})
@@ -229,19 +238,28 @@ func readFloats(n *npyFile, t *table, count int) error {
 	return nil
 }
 
-// readNpyLabels reads a .npy file of count labels.
-func readNpyLabels(path string, count int) (classes []string, labels []int, digest []byte, err error) {
+// openNpyLabels opens a .npy file of labels and checks from its header that
+// it holds count of them, one per sample, before any body is read.
+func openNpyLabels(path string, count int) (*npyFile, error) {
 	n, err := openNpy(path)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("labels: %w", err)
+		return nil, fmt.Errorf("labels: %w", err)
 	}
-	defer n.src.Close()
 	if len(n.shape) > 2 || (len(n.shape) == 2 && n.shape[1] != 1) {
-		return nil, nil, nil, fmt.Errorf("labels %s: shape %v: want one label per sample, N or N×1", path, n.shape)
+		n.src.Close()
+		return nil, fmt.Errorf("labels %s: shape %v: want one label per sample, N or N×1", path, n.shape)
 	}
 	if n.values != count {
-		return nil, nil, nil, fmt.Errorf("labels %s: %d labels for %d samples", path, n.values, count)
+		n.src.Close()
+		return nil, fmt.Errorf("labels %s: %d labels for %d samples", path, n.values, count)
 	}
+	return n, nil
+}
+
+// readNpyLabels reads the labels of n, opened by openNpyLabels: the class
+// names, the labels as indices into them, and the file's digest.
+func readNpyLabels(n *npyFile) (classes []string, labels []int, digest []byte, err error) {
+	path := n.path
 	var values []float64
 	switch n.dtype {
 	case "<f8", ">f8":
