@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/aegraph/aegraph/run"
@@ -24,10 +25,22 @@ var encoderFLOPs = map[string]float64{
 
 func main() {
 	net := flag.String("net", "mlp", "mlp or conv")
-	rounds := flag.Int("rounds", 5, "timed passes; the best is reported")
+	rounds := flag.Int("rounds", 20, "timed passes; the best is reported")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the timed passes to this file")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "infer:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	if err := infer(*net, *rounds); err != nil {
 		fmt.Fprintln(os.Stderr, "infer:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

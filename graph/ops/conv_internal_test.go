@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -34,5 +35,33 @@ func TestIm2colSame(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The float32 pooling (pair maxima, then their maxima) gives, bit for bit,
+// what argmax4's scan of each window gives, NaN, ±0 and ±Inf included.
+func TestPool2f32(t *testing.T) {
+	specials := []float32{float32(math.NaN()), float32(math.Copysign(0, -1)), 0, float32(math.Inf(1)), float32(math.Inf(-1)), 1, -1}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, size := range [][2]int{{28, 28}, {14, 14}, {2, 2}, {4, 6}, {6, 34}} {
+		h, w := size[0], size[1]
+		x := make([]float32, h*w)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+			if rng.IntN(3) == 0 {
+				x[i] = specials[rng.IntN(len(specials))]
+			}
+		}
+		y := make([]float32, h*w/4)
+		pool2f32(y, x, make([]float32, h*w/2), h, w)
+		low := lowest[float32]()
+		for i := range h / 2 {
+			for j := range w / 2 {
+				want, _ := argmax4(low, x[2*i*w+2*j], x[2*i*w+2*j+1], x[(2*i+1)*w+2*j], x[(2*i+1)*w+2*j+1])
+				if got := y[i*w/2+j]; math.Float32bits(got) != math.Float32bits(want) {
+					t.Errorf("%d×%d: window (%d, %d): %v, want %v", h, w, i, j, got, want)
+				}
+			}
+		}
 	}
 }

@@ -107,6 +107,87 @@ func ReLU(y, x []float32) {
 	}
 }
 
+// AddConst sets y[i] = x[i] + c; y and x have the same length.
+func AddConst(y, x []float32, c float32) {
+	if len(y) != len(x) {
+		panic("vmath: AddConst of slices of different lengths")
+	}
+	n := 0
+	if addConst16 != nil {
+		n = len(x) &^ 15
+		if n > 0 {
+			addConst16(&y[0], &x[0], n, c)
+		}
+	}
+	for i := n; i < len(x); i++ {
+		y[i] = x[i] + c
+	}
+}
+
+// addConst16 processes n values, n a multiple of 16 (nil without AVX-512).
+var addConst16 func(y, x *float32, n int, c float32)
+
+// MaxRows sets row r of y, rows rows of n values, to the elementwise larger
+// of rows 2r and 2r+1 of x: the value of row 2r, unless that of row 2r+1 is
+// larger (so a NaN in row 2r+1 is passed over, and of +0 and −0 the first
+// is kept). len(x) = 2·len(y) = 2·rows·n.
+func MaxRows(y, x []float32, rows, n int) {
+	if len(y) != rows*n || len(x) != 2*rows*n {
+		panic("vmath: MaxRows of slices of the wrong lengths")
+	}
+	if maxRowsVec != nil && len(y) > 0 {
+		maxRowsVec(&y[0], &x[0], rows, n)
+		return
+	}
+	for r := range rows {
+		top, bottom, row := x[2*r*n:(2*r+1)*n], x[(2*r+1)*n:(2*r+2)*n], y[r*n:(r+1)*n]
+		for j := range row {
+			m := top[j]
+			if b := bottom[j]; b > m {
+				m = b
+			}
+			row[j] = m
+		}
+	}
+}
+
+// maxRowsVec is MaxRows for any n (nil without AVX-512).
+var maxRowsVec func(y, x *float32, rows, n int)
+
+// PairMax sets y[k] to the larger of x[2k] and x[2k+1], scanned as a max
+// pooling scans its window: from −MaxFloat32, replacing on >, so that a NaN
+// is passed over and of two equal values (+0 and −0) the first is kept.
+// len(x) = 2·len(y).
+func PairMax(y, x []float32) {
+	if len(x) != 2*len(y) {
+		panic("vmath: PairMax of x not twice as long as y")
+	}
+	n := 0
+	if pairMax16 != nil {
+		n = len(y) &^ 15
+		if n > 0 {
+			pairMax16(&y[0], &x[0], n, &pairIdx, -math.MaxFloat32)
+		}
+	}
+	for k := n; k < len(y); k++ {
+		m := float32(-math.MaxFloat32)
+		if a := x[2*k]; a > m {
+			m = a
+		}
+		if b := x[2*k+1]; b > m {
+			m = b
+		}
+		y[k] = m
+	}
+}
+
+// pairMax16 processes n outputs, n a multiple of 16 (nil without AVX-512).
+var pairMax16 func(y, x *float32, n int, idx *[32]uint32, low float32)
+
+// pairIdx are the even then the odd indices of 32 values, for pairMax16.
+var pairIdx = [32]uint32{0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30,
+	1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31}
+
 // ReLUBack sets da[i] = g[i] where y[i] > 0 and +0 elsewhere: the gradient
 // through a ReLU whose output is y. All slices have the same length.
 func ReLUBack(da, y, g []float32) {

@@ -19,6 +19,15 @@ func reluBackAVX512(da, y, grad *float32, n int)
 //go:noescape
 func bceAVX512(x, a *float32, n int, c *[16]float32) float64
 
+//go:noescape
+func pairMaxAVX512(y, x *float32, n int, idx *[32]uint32, low float32)
+
+//go:noescape
+func addConstAVX512(y, x *float32, n int, c float32)
+
+//go:noescape
+func maxRowsAVX512(y, x *float32, rows, n int)
+
 func init() {
 	if cpu.X86.HasAVX512F {
 		sigmoid16 = sigmoidAVX512
@@ -26,5 +35,8 @@ func init() {
 		relu16 = reluAVX512
 		reluBack16 = reluBackAVX512
 		bce16 = bceAVX512
+		pairMax16 = pairMaxAVX512
+		addConst16 = addConstAVX512
+		maxRowsVec = maxRowsAVX512
 	}
 }

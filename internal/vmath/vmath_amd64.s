@@ -244,3 +244,119 @@ bcedone:
 	MOVSD X8, ret+32(FP)
 	VZEROUPPER
 	RET
+
+// func pairMaxAVX512(y, x *float32, n int, idx *[32]uint32, low float32)
+// y[k] = the larger of x[2k] and x[2k+1], scanned from low as PairMax does,
+// for n outputs, n a multiple of 16. idx holds the even indices 0, 2, …, 30
+// then the odd ones, which split 32 values of x into two vectors. Go's
+// VMAXPS A, B, D sets D = B > A ? B : A (B NaN, or both equal: A), so
+// "VMAXPS m, v, m" is "if v > m { m = v }".
+TEXT ·pairMaxAVX512(SB), NOSPLIT, $0-36
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ idx+24(FP), AX
+	VMOVDQU32 0(AX), Z30             // even indices
+	VMOVDQU32 64(AX), Z31            // odd indices
+	VBROADCASTSS low+32(FP), Z29
+	SHRQ $4, CX
+	JZ pairdone
+
+pairloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	VMOVAPS Z0, Z2
+	VPERMT2PS Z1, Z30, Z2            // x[0], x[2], …, x[30]
+	VPERMT2PS Z1, Z31, Z0            // x[1], x[3], …, x[31]
+	VMOVAPS Z29, Z3                  // m = low
+	VMAXPS Z3, Z2, Z3                // if x[2k] > m { m = x[2k] }
+	VMAXPS Z3, Z0, Z3                // if x[2k+1] > m { m = x[2k+1] }
+	VMOVUPS Z3, (DI)
+	ADDQ $128, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ pairloop
+
+pairdone:
+	VZEROUPPER
+	RET
+
+// func addConstAVX512(y, x *float32, n int, c float32)
+// y[i] = x[i] + c for n values, n a multiple of 16.
+TEXT ·addConstAVX512(SB), NOSPLIT, $0-28
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS c+24(FP), Z31
+	SHRQ $4, CX
+	JZ adddone
+
+addloop:
+	VADDPS (SI), Z31, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ addloop
+
+adddone:
+	VZEROUPPER
+	RET
+
+// func maxRowsAVX512(y, x *float32, rows, n int)
+// For each of rows pairs of rows of n values of x, y's row r = the larger of
+// rows 2r and 2r+1, elementwise, the first kept unless the second is larger
+// ("VMAXPS top, bottom, y": y = bottom > top ? bottom : top). A row's last
+// n mod 16 values are loaded and stored under the mask K1.
+TEXT ·maxRowsAVX512(SB), NOSPLIT, $0-32
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ rows+16(FP), R8
+	MOVQ n+24(FP), R9
+	MOVQ R9, CX
+	ANDQ $15, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K1                     // the tail's mask
+	MOVQ R9, R10
+	SHLQ $2, R10                     // a row's bytes
+	TESTQ R8, R8
+	JZ rowsdone
+
+rowsrow:
+	MOVQ SI, R11                     // the top row
+	LEAQ (SI)(R10*1), R12            // the bottom row
+	MOVQ DI, R13
+	MOVQ R9, CX
+	SHRQ $4, CX
+	JZ rowstail
+
+rowsloop:
+	VMOVUPS (R11), Z0
+	VMOVUPS (R12), Z1
+	VMAXPS Z0, Z1, Z2
+	VMOVUPS Z2, (R13)
+	ADDQ $64, R11
+	ADDQ $64, R12
+	ADDQ $64, R13
+	DECQ CX
+	JNZ rowsloop
+
+rowstail:
+	KORTESTW K1, K1
+	JZ rowsnext
+	VMOVUPS.Z (R11), K1, Z0
+	VMOVUPS.Z (R12), K1, Z1
+	VMAXPS Z0, Z1, Z2
+	VMOVUPS Z2, K1, (R13)
+
+rowsnext:
+	LEAQ (SI)(R10*2), SI
+	ADDQ R10, DI
+	DECQ R8
+	JNZ rowsrow
+
+rowsdone:
+	VZEROUPPER
+	RET

@@ -165,3 +165,100 @@ func TestBCELogits(t *testing.T) {
 		t.Errorf("a NaN logit gives %v, want NaN", got)
 	}
 }
+
+// PairMax is bit for bit the scan "m = −MaxFloat32; if a > m { m = a }; if b
+// > m { m = b }", specials (NaN, ±0, ±Inf) included, on both paths.
+func TestPairMax(t *testing.T) {
+	specials := []float32{float32(math.NaN()), float32(math.Copysign(0, -1)), 0, float32(math.Inf(1)), float32(math.Inf(-1)),
+		-math.MaxFloat32, math.SmallestNonzeroFloat32, 1, -1}
+	const n = 1003 // not a multiple of 16: both paths run
+	x := make([]float32, 2*n)
+	for i := range x {
+		x[i] = float32(i%23) - 11.5
+		if i%5 == 0 || i%7 == 3 {
+			x[i] = specials[(i/5+i/7)%len(specials)]
+		}
+	}
+	k := 0 // every pair of specials, in both orders, in the vector part
+	for _, a := range specials {
+		for _, b := range specials {
+			x[2*k], x[2*k+1] = a, b
+			k++
+		}
+	}
+	y := make([]float32, n)
+	PairMax(y, x)
+	for k := range y {
+		m := float32(-math.MaxFloat32)
+		for _, v := range x[2*k : 2*k+2] {
+			if v > m {
+				m = v
+			}
+		}
+		if math.Float32bits(y[k]) != math.Float32bits(m) {
+			t.Errorf("PairMax(%v, %v) = %v, want %v", x[2*k], x[2*k+1], y[k], m)
+		}
+	}
+}
+
+// AddConst is x + c in float32, bit for bit, on both paths.
+func TestAddConst(t *testing.T) {
+	const n = 1003
+	x, y := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i] = float32(i%41)*0.37 - 7
+	}
+	x[3], x[20] = float32(math.NaN()), float32(math.Inf(-1))
+	for _, c := range []float32{0.1, -3.25, float32(math.Copysign(0, -1))} {
+		AddConst(y, x, c)
+		for i, v := range x {
+			if want := v + c; math.Float32bits(y[i]) != math.Float32bits(want) {
+				t.Errorf("%v + %v = %v, want %v", v, c, y[i], want)
+			}
+		}
+	}
+}
+
+// MaxRows is bit for bit "m = top; if bottom > m { m = bottom }", specials
+// included, for row lengths below, at and above 16 and with tails.
+func TestMaxRows(t *testing.T) {
+	vec := maxRowsVec
+	defer func() { maxRowsVec = vec }()
+	for _, path := range []string{"vector", "Go"} {
+		if path == "Go" {
+			maxRowsVec = nil
+		}
+		testMaxRows(t, path)
+	}
+}
+
+func testMaxRows(t *testing.T, path string) {
+	specials := []float32{float32(math.NaN()), float32(math.Copysign(0, -1)), 0, float32(math.Inf(1)), float32(math.Inf(-1)), 1, -1}
+	for _, n := range []int{1, 7, 14, 16, 17, 33} {
+		const rows = 9
+		x := make([]float32, 2*rows*n)
+		for i := range x {
+			x[i] = float32(i%13) - 6.5
+			if i%3 == 0 {
+				x[i] = specials[(i/3)%len(specials)]
+			}
+		}
+		y := make([]float32, rows*n+1) // one more: nothing is written past y
+		y[rows*n] = 42
+		MaxRows(y[:rows*n], x, rows, n)
+		for r := range rows {
+			for j := range n {
+				m := x[2*r*n+j]
+				if b := x[(2*r+1)*n+j]; b > m {
+					m = b
+				}
+				if got := y[r*n+j]; math.Float32bits(got) != math.Float32bits(m) {
+					t.Errorf("%s: n=%d, row %d, %d: %v, want %v", path, n, r, j, got, m)
+				}
+			}
+		}
+		if y[rows*n] != 42 {
+			t.Errorf("%s: n=%d: wrote past the end", path, n)
+		}
+	}
+}
