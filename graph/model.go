@@ -150,6 +150,15 @@ func (m *Model) graph(kind string, batch int) (*inference, error) {
 // (nil to skip one) and returns the cost, if the graph has one.
 func (inf *inference) run(in []float32, dst ...[]float32) (cost float64, err error) {
 	copy(inf.inBuf.Data().([]float32), in)
+	return inf.runFilled(dst...)
+}
+
+// input is the graph's input buffer, (batch, Dim), for a caller that fills
+// it itself before runFilled.
+func (inf *inference) input() []float32 { return inf.inBuf.Data().([]float32) }
+
+// runFilled is run on the input already in the graph's input buffer.
+func (inf *inference) runFilled(dst ...[]float32) (cost float64, err error) {
 	if err := G.Let(inf.in, inf.inBuf); err != nil {
 		return 0, err
 	}
@@ -205,19 +214,27 @@ func (m *Model) Reconstruct(x []float32) ([]float32, error) {
 // 256), small enough that the graphs' activations stay tens of megabytes.
 const applyChunk = 1024
 
-// apply runs a one-input graph over in in chunks of up to applyChunk rows;
-// a shorter last chunk is padded with zero rows to a power of two, so that
-// few graph sizes serve requests of any size (every net maps each row on
-// its own).
+// apply runs a one-input graph over the rows of in, of inSize values each
+// (applyChunks).
 func (m *Model) apply(kind string, in []float32, inSize, outSize int) ([]float32, error) {
 	if len(in)%inSize != 0 {
 		return nil, fmt.Errorf("%s: %d values is not a whole number of rows of %d", kind, len(in), inSize)
 	}
+	return m.applyChunks(kind, len(in)/inSize, outSize, func(buf []float32, lo, k int) {
+		copy(buf, in[lo*inSize:(lo+k)*inSize])
+	})
+}
+
+// applyChunks runs a one-input graph over n rows in chunks of up to
+// applyChunk rows, fill(buf, lo, k) writing rows lo … lo+k−1 into the start
+// of the graph's input buffer; a shorter last chunk is padded with zero rows
+// to a power of two, so that few graph sizes serve requests of any size
+// (every net maps each row on its own).
+func (m *Model) applyChunks(kind string, n, outSize int, fill func(buf []float32, lo, k int)) ([]float32, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	n := len(in) / inSize
 	out := make([]float32, n*outSize)
-	var padIn, padOut []float32
+	var padOut []float32
 	for lo := 0; lo < n; lo += applyChunk {
 		k := min(n, lo+applyChunk) - lo
 		rows := min(applyChunk, 1<<bits.Len(uint(k-1)))
@@ -225,14 +242,16 @@ func (m *Model) apply(kind string, in []float32, inSize, outSize int) ([]float32
 		if err != nil {
 			return nil, err
 		}
-		src, dst := in[lo*inSize:(lo+k)*inSize], out[lo*outSize:(lo+k)*outSize]
+		buf := inf.input()
+		inSize := len(buf) / rows
+		fill(buf[:k*inSize], lo, k)
+		clear(buf[k*inSize:])
+		dst := out[lo*outSize : (lo+k)*outSize]
 		if rows > k {
-			padIn = append(padIn[:0], src...)
-			padIn = append(padIn, make([]float32, (rows-k)*inSize)...)
 			padOut = slices.Grow(padOut[:0], rows*outSize)[:rows*outSize]
-			src, dst = padIn, padOut
+			dst = padOut
 		}
-		if _, err := inf.run(src, dst); err != nil {
+		if _, err := inf.runFilled(dst); err != nil {
 			return nil, fmt.Errorf("%s: %w", kind, err)
 		}
 		if rows > k {
@@ -395,23 +414,15 @@ func (m *Model) EncodeSet(data Data, n int) ([]float32, error) {
 		return nil, fmt.Errorf("encode: %w", err)
 	}
 	n = min(n, data.Len())
-	const chunk = applyChunk
-	x := make([]float32, min(n, chunk)*m.Dim)
-	idx := make([]int, min(n, chunk))
-	z := make([]float32, n*m.CodeSize())
-	for lo := 0; lo < n; lo += chunk {
-		k := min(chunk, n-lo)
-		for i := range k {
-			idx[i] = lo + i
+	idx := make([]int, 0, min(n, applyChunk))
+	// Each chunk is read straight into the graph's input.
+	return m.applyChunks("encode", n, m.CodeSize(), func(buf []float32, lo, k int) {
+		idx = idx[:0]
+		for i := lo; i < lo+k; i++ {
+			idx = append(idx, i)
 		}
-		data.Batch(x[:k*m.Dim], idx[:k])
-		codes, err := m.Encode(x[:k*m.Dim])
-		if err != nil {
-			return nil, err
-		}
-		copy(z[lo*m.CodeSize():], codes)
-	}
-	return z, nil
+		data.Batch(buf, idx)
+	})
 }
 
 // NamedTensor is one parameter: values row-major in Shape.
