@@ -81,7 +81,7 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 
 // BenchmarkGemm: go test -bench Gemm ./graph/internal/sgemm
 func BenchmarkGemm(b *testing.B) {
-	for _, sh := range [][3]int{{128, 256, 784}, {128, 784, 256}, {784, 256, 128}, {512, 256, 784}, {1024, 256, 784}} {
+	for _, sh := range [][3]int{{128, 256, 784}, {128, 784, 256}, {784, 256, 128}, {512, 256, 784}, {1024, 256, 784}, {1024, 64, 256}, {1024, 32, 64}} {
 		m, n, k := sh[0], sh[1], sh[2]
 		x, y, z := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
 		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
