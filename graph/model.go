@@ -282,6 +282,14 @@ func (m *Model) Errors(data Data, batch int) ([]float64, error) {
 	return errs, err
 }
 
+// EvaluateErrors is Evaluate and Errors from one pass over data: the
+// measures, and each sample's reconstruction error.
+func (m *Model) EvaluateErrors(data Data, batch int) (Eval, []float64, error) {
+	errs := make([]float64, data.Len())
+	ev, err := m.evaluateEach(data, batch, errs)
+	return ev, errs, err
+}
+
 // ValueErrors returns (x − x')² for every value of every sample of data,
 // (Len, Dim) row-major, x' deterministic: where each sample's error comes
 // from (a sample's mean is its Errors figure, up to float32 rounding).

@@ -73,6 +73,10 @@ type Run struct {
 	// Trainer is nil for a run opened only to use its model (Open) until
 	// Resume builds it.
 	Trainer *train.Trainer
+	// TestErrors are the reconstruction errors of the test samples that the
+	// last Epoch measured, one per sample, as Model.Errors gives them (nil
+	// before the first Epoch of this process).
+	TestErrors []float64
 
 	ck *train.Checkpoint // as Open read it, for Resume
 }
@@ -269,10 +273,11 @@ func (r *Run) Epoch(ctx context.Context, data, test graph.Data, progress train.P
 		return Metrics{}, err
 	}
 	r.Partial = 0
-	ev, err := r.Evaluate(test)
+	ev, errs, err := r.evaluate(test)
 	if err != nil {
 		return Metrics{}, err
 	}
+	r.TestErrors = errs
 	for _, v := range []struct {
 		name  string
 		value float64
@@ -291,13 +296,19 @@ func (r *Run) Epoch(ctx context.Context, data, test graph.Data, progress train.P
 // same draws every time), as PyTorch's VAE example reports it; the MSE is
 // always that of the deterministic reconstruction (z = μ).
 func (r *Run) Evaluate(test graph.Data) (graph.Eval, error) {
-	ev, err := r.Model.Evaluate(test, EvalBatch)
+	ev, _, err := r.evaluate(test)
+	return ev, err
+}
+
+// evaluate is Evaluate, with each test sample's reconstruction error.
+func (r *Run) evaluate(test graph.Data) (graph.Eval, []float64, error) {
+	ev, errs, err := r.Model.EvaluateErrors(test, EvalBatch)
 	if spec, lerr := nets.Lookup(r.Config.Net); err != nil || lerr != nil || !spec.Generative {
-		return ev, err
+		return ev, errs, err
 	}
 	sampled, err := r.Model.EvaluateSampled(test, EvalBatch, r.Config.Train.Seed)
 	ev.Loss = sampled.Loss
-	return ev, err
+	return ev, errs, err
 }
 
 // Save writes the run folder: checkpoint.aeg, config.json and metrics.csv,

@@ -270,3 +270,34 @@ func fmtAll(v []any) []string {
 	}
 	return out
 }
+
+// An epoch keeps each test sample's error from its own evaluation: what
+// Model.Errors gives, bit for bit, and their mean is the epoch's test MSE.
+func TestEpochTestErrors(t *testing.T) {
+	c, data := small(t, "mlp")
+	r, err := run.New(filepath.Join(t.TempDir(), "run"), c, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.TestErrors != nil {
+		t.Fatal("test errors before any epoch")
+	}
+	m, err := r.Epoch(context.Background(), data.Train, data.Test, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := r.Model.Errors(data.Test, run.EvalBatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.TestErrors, want) {
+		t.Fatalf("TestErrors (%d) differ from Model.Errors (%d)", len(r.TestErrors), len(want))
+	}
+	var sum float64
+	for _, e := range want {
+		sum += e
+	}
+	if mean := sum / float64(len(want)); math.Abs(mean-m.TestMSE) > 1e-9*m.TestMSE {
+		t.Errorf("mean test error %v, test MSE %v", mean, m.TestMSE)
+	}
+}

@@ -57,9 +57,9 @@ func TestOneClass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	anomalous := make([]bool, test.Len())
-	for i, l := range test.Labels {
-		anomalous[i] = test.Classes[l] != "1"
+	anomalous, err := test.Outside([]string{"1"})
+	if err != nil {
+		t.Fatal(err)
 	}
 	auc, err := anomaly.AUROC(errs, anomalous)
 	if err != nil {

@@ -135,9 +135,11 @@ func (r *trainer) writeAnomalies() error {
 	if err != nil {
 		return fmt.Errorf("the test set's anomalies: %w", err)
 	}
-	scores, err := r.Model.Errors(test, run.EvalBatch)
-	if err != nil {
-		return err
+	scores := r.TestErrors // measured by the epoch just trained
+	if len(scores) != test.Len() {
+		if scores, err = r.Model.Errors(test, run.EvalBatch); err != nil {
+			return err
+		}
 	}
 	if isImages(test) {
 		if err := writePNG(filepath.Join(r.Dir, "anomalies.png"), func(w io.Writer) error {
