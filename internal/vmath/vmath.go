@@ -107,6 +107,27 @@ func ReLU(y, x []float32) {
 	}
 }
 
+// BytesOver sets y[i] = float32(x[i]) / c, as Go computes it (pixel values
+// over 255); y and x have the same length.
+func BytesOver(y []float32, x []uint8, c float32) {
+	if len(y) != len(x) {
+		panic("vmath: BytesOver of slices of different lengths")
+	}
+	n := 0
+	if unitBytes16 != nil {
+		n = len(x) &^ 15
+		if n > 0 {
+			unitBytes16(&y[0], &x[0], n, c)
+		}
+	}
+	for i := n; i < len(x); i++ {
+		y[i] = float32(x[i]) / c
+	}
+}
+
+// unitBytes16 processes n values, n a multiple of 16 (nil without AVX-512).
+var unitBytes16 func(y *float32, x *uint8, n int, c float32)
+
 // AddConst sets y[i] = x[i] + c; y and x have the same length.
 func AddConst(y, x []float32, c float32) {
 	if len(y) != len(x) {

@@ -28,6 +28,9 @@ func addConstAVX512(y, x *float32, n int, c float32)
 //go:noescape
 func maxRowsAVX512(y, x *float32, rows, n int)
 
+//go:noescape
+func unitBytesAVX512(y *float32, x *uint8, n int, c float32)
+
 func init() {
 	if cpu.X86.HasAVX512F {
 		sigmoid16 = sigmoidAVX512
@@ -38,5 +41,6 @@ func init() {
 		pairMax16 = pairMaxAVX512
 		addConst16 = addConstAVX512
 		maxRowsVec = maxRowsAVX512
+		unitBytes16 = unitBytesAVX512
 	}
 }

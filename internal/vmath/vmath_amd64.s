@@ -360,3 +360,28 @@ rowsnext:
 rowsdone:
 	VZEROUPPER
 	RET
+
+// func unitBytesAVX512(y *float32, x *uint8, n int, c float32)
+// y[i] = float32(x[i]) / c for n values, n a multiple of 16: the bytes
+// widened to int32, converted exactly, divided (IEEE division, as Go's /).
+TEXT ·unitBytesAVX512(SB), NOSPLIT, $0-28
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS c+24(FP), Z31
+	SHRQ $4, CX
+	JZ unitdone
+
+unitloop:
+	VPMOVZXBD (SI), Z0
+	VCVTDQ2PS Z0, Z0
+	VDIVPS Z31, Z0, Z0               // Go order: Z0 = Z0 / Z31
+	VMOVUPS Z0, (DI)
+	ADDQ $16, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ unitloop
+
+unitdone:
+	VZEROUPPER
+	RET

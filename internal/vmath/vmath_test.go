@@ -262,3 +262,20 @@ func testMaxRows(t *testing.T, path string) {
 		}
 	}
 }
+
+// BytesOver is float32(b) / c, bit for bit, for every byte, on both paths.
+func TestBytesOver(t *testing.T) {
+	x := make([]uint8, 256+7) // every byte, and a tail
+	for i := range x {
+		x[i] = uint8(i * 7)
+	}
+	y := make([]float32, len(x))
+	for _, c := range []float32{255, 3, 0.1} {
+		BytesOver(y, x, c)
+		for i, b := range x {
+			if want := float32(b) / c; math.Float32bits(y[i]) != math.Float32bits(want) {
+				t.Errorf("%d / %v = %v, want %v", b, c, y[i], want)
+			}
+		}
+	}
+}
