@@ -3,7 +3,6 @@ package datasets
 import (
 	"bufio"
 	"compress/gzip"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -84,7 +83,7 @@ func openIDX(dir, base string) (*idxFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
-	x := &idxFile{path: path, f: &source{path: path, f: f, h: sha256.New()}}
+	x := &idxFile{path: path, f: newSource(path, f)}
 	if err := x.init(); err != nil {
 		x.Close()
 		return nil, err

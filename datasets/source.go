@@ -31,7 +31,12 @@ func openSource(path string) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &source{path: path, f: f, h: sha256.New()}, nil
+	return newSource(path, f), nil
+}
+
+// newSource hashes what is read of f, opened from path.
+func newSource(path string, f *os.File) *source {
+	return &source{path: path, f: f, h: sha256.New()}
 }
 
 func (s *source) Read(p []byte) (int, error) {

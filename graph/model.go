@@ -277,8 +277,7 @@ func (m *Model) Evaluate(data Data, batch int) (Eval, error) {
 // over its values of (x − x')², x' deterministic, in batches of up to batch
 // samples. Their mean is Evaluate's MSE.
 func (m *Model) Errors(data Data, batch int) ([]float64, error) {
-	errs := make([]float64, data.Len())
-	_, err := m.evaluateEach(data, batch, errs)
+	_, errs, err := m.EvaluateErrors(data, batch)
 	return errs, err
 }
 

@@ -1,11 +1,12 @@
 package plots
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"math"
 	"slices"
+
+	"github.com/aegraph/aegraph/anomaly"
 )
 
 // Anomalies draws where a detector finds images anomalous and writes the
@@ -27,19 +28,7 @@ func Anomalies(w io.Writer, x, recon []float32, shape []int, scores []float64, k
 			errArg, n, k, len(x), len(recon), pix)
 	}
 	k = min(k, n)
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	// Highest score first; NaN counts as highest, ties by index.
-	slices.SortStableFunc(order, func(a, b int) int {
-		sa, sb := scores[a], scores[b]
-		switch {
-		case math.IsNaN(sa) || math.IsNaN(sb):
-			return cmp.Compare(boolInt(math.IsNaN(sb)), boolInt(math.IsNaN(sa)))
-		}
-		return cmp.Compare(sb, sa)
-	})
+	order := anomaly.Extremes(scores, n) // all, highest (NaN) first
 	low := slices.Clone(order[n-k:])
 	slices.Reverse(low) // the most normal first
 	cells := make([]float32, 0, 6*k*pix)
@@ -71,10 +60,3 @@ func Anomalies(w io.Writer, x, recon []float32, shape []int, scores []float64, k
 }
 
 func abs32(v float32) float32 { return float32(math.Abs(float64(v))) }
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}

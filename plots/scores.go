@@ -37,7 +37,11 @@ func Scores(w io.Writer, title string, scores []float64, anomalous []bool, thres
 			dropped++
 			continue
 		}
-		kinds[boolInt(anomalous[i])] = append(kinds[boolInt(anomalous[i])], s)
+		k := 0
+		if anomalous[i] {
+			k = 1
+		}
+		kinds[k] = append(kinds[k], s)
 		lo, hi = min(lo, s), max(hi, s)
 	}
 	if len(kinds[0]) == 0 || len(kinds[1]) == 0 {
@@ -94,7 +98,7 @@ func Scores(w io.Writer, title string, scores []float64, anomalous []bool, thres
 		if k == 1 {
 			col = testColor
 		}
-		h := &plotter.Histogram{Bins: bins, Width: width, FillColor: translucent(col)}
+		h := &plotter.Histogram{Bins: bins, Width: width, FillColor: premultiply(color.RGBA{R: col.R, G: col.G, B: col.B, A: 0x55})}
 		h.LineStyle.Width = vg.Points(1)
 		h.LineStyle.Color = col
 		p.Add(h)
@@ -155,9 +159,4 @@ func ROC(w io.Writer, title string, fpr, tpr []float64, auc float64) error {
 	p.Legend.XOffs = -vg.Points(8)
 	p.Legend.YOffs = vg.Points(8)
 	return writePNG(w, p, PlotHeight, PlotHeight, "ROC")
-}
-
-// translucent returns c at a third of its opacity, premultiplied.
-func translucent(c color.RGBA) color.RGBA {
-	return color.RGBA{R: c.R / 3, G: c.G / 3, B: c.B / 3, A: c.A / 3}
 }

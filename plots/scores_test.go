@@ -35,7 +35,7 @@ func TestScores(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		score    func(anomalous bool) float64
-		treshold float64
+		threshold float64
 	}{
 		{"errors", func(a bool) float64 {
 			if a {
@@ -58,7 +58,7 @@ func TestScores(t *testing.T) {
 		}
 		scores[5] = math.Inf(1) // left out, not fatal
 		var buf bytes.Buffer
-		if err := Scores(&buf, tc.name, scores, anomalous, tc.treshold); err != nil {
+		if err := Scores(&buf, tc.name, scores, anomalous, tc.threshold); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		checkPlot(t, tc.name, buf.Bytes())

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -375,11 +376,7 @@ func runScore(_ context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "scored %d samples of %s (score: %s): %s\n", s.Len(), from, *by, f.out)
 	if *picture != "" {
-		var buf bytes.Buffer
-		if err := r.DrawAnomalies(&buf, s, pick, 8); err != nil {
-			return err
-		}
-		if err := atomicfile.Write(*picture, buf.Bytes()); err != nil {
+		if err := atomicfile.WriteFunc(*picture, func(f *os.File) error { return r.DrawAnomalies(f, s, pick, 8) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "the most anomalous and the most normal samples: %s\n", *picture)
@@ -401,11 +398,7 @@ func runScore(_ context.Context, e *env, args []string) error {
 				t = math.NaN()
 			}
 			title := fmt.Sprintf("%s scores of %s", *by, from)
-			var buf bytes.Buffer
-			if err := plots.Scores(&buf, title, pick, anomalous, t); err != nil {
-				return err
-			}
-			if err := atomicfile.Write(*histogram, buf.Bytes()); err != nil {
+			if err := atomicfile.WriteFunc(*histogram, func(f *os.File) error { return plots.Scores(f, title, pick, anomalous, t) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "the scores of normal and anomalous samples: %s\n", *histogram)

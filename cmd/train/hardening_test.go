@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/aegraph/aegraph/graph"
+	"github.com/aegraph/aegraph/internal/testhook"
 	"github.com/aegraph/aegraph/nets"
 	"github.com/aegraph/aegraph/run"
 	"github.com/aegraph/aegraph/train"
@@ -568,7 +569,7 @@ func kill9(t *testing.T, cmd *exec.Cmd) {
 
 // TestKillMidWrite kills the program (SIGKILL) while it writes a checkpoint,
 // after the new file is written and before it replaces the old one (the test
-// hook AEGRAPH_TEST_HANG_CHECKPOINT_WRITE stops it there): the old
+// hook AEGRAPH_TEST_HANG_WRITE=checkpoint.aeg:N stops it there): the old
 // checkpoint stays, loads, and -resume ends with the metrics of an
 // uninterrupted run.
 func TestKillMidWrite(t *testing.T) {
@@ -590,7 +591,7 @@ func TestKillMidWrite(t *testing.T) {
 	for _, write := range []int{1, 3} {
 		t.Run(fmt.Sprintf("write %d", write), func(t *testing.T) {
 			out := filepath.Join(root, fmt.Sprintf("killed%d", write))
-			cmd, lines, _ := startTrain(t, []string{fmt.Sprintf("%s=%d", hangWriteEnv, write)}, args(out)...)
+			cmd, lines, _ := startTrain(t, []string{fmt.Sprintf("%s=%s:%d", testhook.HangWriteEnv, run.CheckpointFile, write)}, args(out)...)
 			timeout := time.After(2 * time.Minute)
 		wait:
 			for {
@@ -600,7 +601,7 @@ func TestKillMidWrite(t *testing.T) {
 						cmd.Wait()
 						t.Fatal("the program ended without reaching the hook")
 					}
-					if strings.HasPrefix(line, hangWriteMarker) {
+					if strings.HasPrefix(line, testhook.HangWriteMarker) {
 						break wait
 					}
 				case <-timeout:

@@ -44,7 +44,7 @@ func main() {
 	// of live data, so a tighter collector costs nothing measurable and keeps
 	// the peak memory of a run well under 200 MB.
 	debug.SetGCPercent(50)
-	if err := errors.Join(installTestHooks(os.Stderr), testhook.Install(os.Stderr)); err != nil {
+	if err := testhook.Install(os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "train: %v\n", err)
 		os.Exit(exitUsage)
 	}

@@ -30,7 +30,7 @@ func Conv2D(x, w *G.Node, pad int, gradX bool) (*G.Node, error) {
 // channel, added without repeating b into x's shape first (as Gorgonia's
 // BroadcastAdd does).
 func ChannelBias(x, b *G.Node) (*G.Node, error) {
-	return G.ApplyOp(&channelBiasOp{fused{name: "ChannelBias"}}, x, b)
+	return G.ApplyOp(&channelBiasOp{fused: fused{name: "ChannelBias"}}, x, b)
 }
 
 // MaxPool2 is 2×2 max pooling with stride 2: x (N, C, H, W) → (N, C, H/2,
@@ -131,25 +131,27 @@ type pool2Job[T float] struct {
 	out, x, dy []T
 	h, w       int
 	planes     int
+	pairs      [][]float32 // float32 pooling: each worker's pair maxima of a plane, kept between calls
 }
 
 func (j *pool2Job[T]) run(out, x, dy []T, s tensor.Shape) {
-	*j = pool2Job[T]{out: out, x: x, dy: dy, h: s[2], w: s[3], planes: s[0] * s[1]}
-	par.Do(j, min(j.planes, par.Workers()))
+	j.out, j.x, j.dy, j.h, j.w, j.planes = out, x, dy, s[2], s[3], s[0]*s[1]
+	workers := min(j.planes, par.Workers())
+	if _, ok := any(x).([]float32); ok && dy == nil {
+		j.pairs = perWorker(j.pairs, workers, j.h*j.w/2)
+	}
+	par.Do(j, workers)
 }
 
 func (j *pool2Job[T]) Run(w, workers int) {
 	h, wd := j.h, j.w
-	var pairs []float32 // float32 pooling: a plane's pair maxima
+	x32, f32 := any(j.x).([]float32)
 	for p := w * j.planes / workers; p < (w+1)*j.planes/workers; p++ {
 		x := j.x[p*h*wd : (p+1)*h*wd]
 		if j.dy == nil {
 			y := j.out[p*h*wd/4 : (p+1)*h*wd/4]
-			if x32, ok := any(x).([]float32); ok {
-				if pairs == nil {
-					pairs = make([]float32, h*wd/2)
-				}
-				pool2f32(any(y).([]float32), x32, pairs, h, wd)
+			if f32 {
+				pool2f32(any(y).([]float32), x32[p*h*wd:(p+1)*h*wd], j.pairs[w], h, wd)
 				continue
 			}
 			pool2(y, x, h, wd)
@@ -350,7 +352,11 @@ func sumPool2[T float](x, g []T, rows, w int) {
 
 // channelBiasOp is y = x + b with x (N, C, H, W) and b (1, C, 1, 1): one bias
 // per channel.
-type channelBiasOp struct{ fused }
+type channelBiasOp struct {
+	fused
+	j32 channelBiasJob[float32]
+	j64 channelBiasJob[float64]
+}
 
 func (channelBiasOp) Arity() int { return 2 }
 func (channelBiasOp) Type() hm.Type {
@@ -377,9 +383,9 @@ func (op *channelBiasOp) Do(in ...G.Value) (G.Value, error) {
 	y := op.output(x.Dtype(), s...) // every value is written
 	switch d := x.Data().(type) {
 	case []float32:
-		addChannelBias(y.Data().([]float32), d, bias.Data().([]float32), s[0], s[1], s[2]*s[3])
+		op.j32.run(y.Data().([]float32), d, bias.Data().([]float32), s)
 	case []float64:
-		addChannelBias(y.Data().([]float64), d, bias.Data().([]float64), s[0], s[1], s[2]*s[3])
+		op.j64.run(y.Data().([]float64), d, bias.Data().([]float64), s)
 	default:
 		return nil, fmt.Errorf("ChannelBias: dtype %v, want float32 or float64", x.Dtype())
 	}
@@ -391,22 +397,33 @@ func (channelBiasOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	return G.Nodes{grad, gb}, err
 }
 
-// addChannelBias sets each plane of y (n·c planes of hw values) to that of x
-// plus its channel's bias, the planes shared among the cores.
-func addChannelBias[T float](y, x, bias []T, n, c, hw int) {
-	par.Range(n*c, func(_, lo, hi int) {
+// channelBiasJob sets each of the N·C planes of y to that of x plus its
+// channel's bias, the planes shared among the cores (par.Runner).
+type channelBiasJob[T float] struct {
+	y, x, bias    []T
+	c, hw, planes int
+}
+
+func (j *channelBiasJob[T]) run(y, x, bias []T, s tensor.Shape) {
+	*j = channelBiasJob[T]{y: y, x: x, bias: bias, c: s[1], hw: s[2] * s[3], planes: s[0] * s[1]}
+	par.Do(j, min(j.planes, par.Workers()))
+}
+
+func (j *channelBiasJob[T]) Run(w, workers int) {
+	lo, hi, hw := w*j.planes/workers, (w+1)*j.planes/workers, j.hw
+	if y32, ok := any(j.y).([]float32); ok { // 16 values at a time
+		x32, b32 := any(j.x).([]float32), any(j.bias).([]float32)
 		for i := lo; i < hi; i++ {
-			v := bias[i%c]
-			src, dst := x[i*hw:(i+1)*hw], y[i*hw:(i+1)*hw]
-			if s32, ok := any(src).([]float32); ok {
-				vmath.AddConst(any(dst).([]float32), s32, float32(v))
-				continue
-			}
-			for j, s := range src {
-				dst[j] = s + v
-			}
+			vmath.AddConst(y32[i*hw:(i+1)*hw], x32[i*hw:(i+1)*hw], b32[i%j.c])
 		}
-	})
+		return
+	}
+	for i := lo; i < hi; i++ {
+		v, dst := j.bias[i%j.c], j.y[i*hw:(i+1)*hw]
+		for k, s := range j.x[i*hw : (i+1)*hw] {
+			dst[k] = s + v
+		}
+	}
 }
 
 // channelSumOp is the gradient of channelBiasOp with respect to the bias:

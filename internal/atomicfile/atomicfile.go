@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/aegraph/aegraph/internal/testhook"
 )
 
 // ErrAborted is the error of a write that Abort stopped.
@@ -68,13 +70,6 @@ func Abort() {
 	clear(live)
 }
 
-// BeforeRename, when set, is called once the temporary file tmp is written,
-// synced and closed, just before it is renamed over path. It is a test hook:
-// cmd/train sets it (only when the environment variable
-// AEGRAPH_TEST_HANG_CHECKPOINT_WRITE is set) so that a test can kill the
-// process in the middle of a checkpoint write. Leave it nil otherwise.
-var BeforeRename func(tmp, path string)
-
 // Write writes the concatenated parts to path atomically.
 func Write(path string, parts ...[]byte) error {
 	return WriteFunc(path, func(f *os.File) error {
@@ -119,8 +114,8 @@ func WriteFunc(path string, write func(f *os.File) error) (err error) {
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if BeforeRename != nil {
-		BeforeRename(f.Name(), path)
+	if testhook.BeforeRename != nil {
+		testhook.BeforeRename(f.Name(), path)
 	}
 	if err = finish(f.Name(), path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)

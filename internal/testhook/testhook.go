@@ -1,43 +1,81 @@
 // Package testhook lets the commands' tests stop a program at a chosen
 // point, deterministically: a data file that never finishes reading, as on
-// a stalled file system. The hooks are nil in normal use; only the commands'
-// main functions set them, from environment variables that only tests set.
+// a stalled file system, or a file write that stops just before its rename,
+// for a kill in the middle of a checkpoint write. The hooks are nil in
+// normal use; only the commands' main functions set them (Install), from
+// environment variables that only tests set.
 package testhook
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 )
 
 // BeforeDataRead, when set, is called with a data file's path just before
-// the file is opened for reading.
+// the file is opened for reading (package datasets).
 var BeforeDataRead func(path string)
 
-// StallDataEnv names the variable that makes reading data stall, and
-// StallMarker starts the line a stalled program prints to stderr.
+// BeforeRename, when set, is called once an atomic write's temporary file
+// tmp is written, synced and closed, just before it is renamed over path
+// (package atomicfile).
+var BeforeRename func(tmp, path string)
+
+// The variables that set the hooks, and the lines a stopped program prints
+// to stderr.
 const (
+	// StallDataEnv=1: the first data file to be read prints StallMarker
+	// and its path, and the reading never ends.
 	StallDataEnv = "AEGRAPH_TEST_STALL_DATA"
 	StallMarker  = "test hook: reading stalls at"
+
+	// HangWriteEnv=NAME:N: the N-th atomic write (1 = the first) of a file
+	// named NAME prints HangWriteMarker and stops before its rename.
+	HangWriteEnv    = "AEGRAPH_TEST_HANG_WRITE"
+	HangWriteMarker = "test hook: hanging before rename"
 )
 
-// Install sets the hooks that the environment asks for: with
-// AEGRAPH_TEST_STALL_DATA=1, the first data file to be read prints
-// StallMarker and its path to w, and the reading never ends.
+// Install sets the hooks that the environment asks for, printing to w.
 func Install(w io.Writer) error {
 	switch v := os.Getenv(StallDataEnv); v {
 	case "":
-		return nil
 	case "1":
 		BeforeDataRead = func(path string) {
 			fmt.Fprintf(w, "%s %s\n", StallMarker, path)
-			for {
-				time.Sleep(time.Hour)
-			}
+			hang()
 		}
-		return nil
 	default:
 		return fmt.Errorf("%s=%q: want 1", StallDataEnv, v)
+	}
+	v := os.Getenv(HangWriteEnv)
+	if v == "" {
+		return nil
+	}
+	name, count, _ := strings.Cut(v, ":")
+	n, err := strconv.Atoi(count)
+	if name == "" || err != nil || n < 1 {
+		return fmt.Errorf("%s=%q: want a file name and a write number ≥ 1, NAME:N", HangWriteEnv, v)
+	}
+	writes := 0
+	BeforeRename = func(tmp, path string) {
+		if filepath.Base(path) != name {
+			return
+		}
+		if writes++; writes == n {
+			fmt.Fprintf(w, "%s of %s over %s (write %d)\n", HangWriteMarker, tmp, path, writes)
+			hang()
+		}
+	}
+	return nil
+}
+
+// hang waits for ever, for the test to signal or kill the program.
+func hang() {
+	for {
+		time.Sleep(time.Hour)
 	}
 }

@@ -6,26 +6,35 @@ import (
 	"testing"
 )
 
-// Only the variable's value 1 sets the hook; another value is an error.
+// Only the stall variable's value 1 sets its hook, and only NAME:N with
+// N ≥ 1 the write hook; another value is an error.
 func TestInstall(t *testing.T) {
+	var stall, write bool
 	for _, tc := range []struct {
-		value  string
-		hooked bool
-		err    string
+		env, value string
+		hook       *bool
+		err        string
 	}{
-		{"", false, ""},
-		{"1", true, ""},
-		{"yes", false, `AEGRAPH_TEST_STALL_DATA="yes": want 1`},
+		{StallDataEnv, "", nil, ""},
+		{StallDataEnv, "1", &stall, ""},
+		{StallDataEnv, "yes", nil, `AEGRAPH_TEST_STALL_DATA="yes": want 1`},
+		{HangWriteEnv, "checkpoint.aeg:2", &write, ""},
+		{HangWriteEnv, "checkpoint.aeg:0", nil, "want a file name and a write number"},
+		{HangWriteEnv, "3", nil, "want a file name and a write number"},
 	} {
-		BeforeDataRead = nil
-		t.Setenv(StallDataEnv, tc.value)
+		BeforeDataRead, BeforeRename = nil, nil
+		t.Setenv(StallDataEnv, "")
+		t.Setenv(HangWriteEnv, "")
+		t.Setenv(tc.env, tc.value)
 		err := Install(io.Discard)
 		if (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
-			t.Errorf("%q: %v, want %q", tc.value, err, tc.err)
+			t.Errorf("%s=%q: %v, want %q", tc.env, tc.value, err, tc.err)
 		}
-		if (BeforeDataRead != nil) != tc.hooked {
-			t.Errorf("%q: hook set %v, want %v", tc.value, BeforeDataRead != nil, tc.hooked)
+		stall, write = BeforeDataRead != nil, BeforeRename != nil
+		want := [2]bool{tc.hook == &stall, tc.hook == &write}
+		if got := [2]bool{stall, write}; got != want {
+			t.Errorf("%s=%q: hooks set %v, want %v", tc.env, tc.value, got, want)
 		}
 	}
-	BeforeDataRead = nil
+	BeforeDataRead, BeforeRename = nil, nil
 }
