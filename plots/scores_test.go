@@ -33,8 +33,8 @@ func hues(img image.Image, r image.Rectangle) (blue, orange int) {
 func TestScores(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, tc := range []struct {
-		name     string
-		score    func(anomalous bool) float64
+		name      string
+		score     func(anomalous bool) float64
 		threshold float64
 	}{
 		{"errors", func(a bool) float64 {
