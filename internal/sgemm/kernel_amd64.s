@@ -199,3 +199,171 @@ store:
 	VMOVUPS Z23, 64(DX)
 	VZEROUPPER
 	RET
+
+// func sparseAVX512(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, add bool)
+// C[0:128] = (add ? C : 0) + Σ_q val[q]·B[idx[q], 0:128], B's rows ldb floats
+// apart: the 128 sums are 8 registers of fused multiply-adds, each in the
+// order of q, as the dense kernel sums each value of its tile.
+TEXT ·sparseAVX512(SB), NOSPLIT, $0-49
+	MOVQ nnz+0(FP), CX
+	MOVQ idx+8(FP), SI
+	MOVQ val+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	MOVQ c+40(FP), DX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	TESTQ CX, CX
+	JZ sdone
+sloop:
+	MOVLQZX (SI), AX
+	IMULQ R9, AX
+	VBROADCASTSS (R8), Z8
+	VFMADD231PS (DI)(AX*1), Z8, Z0
+	VFMADD231PS 64(DI)(AX*1), Z8, Z1
+	VFMADD231PS 128(DI)(AX*1), Z8, Z2
+	VFMADD231PS 192(DI)(AX*1), Z8, Z3
+	VFMADD231PS 256(DI)(AX*1), Z8, Z4
+	VFMADD231PS 320(DI)(AX*1), Z8, Z5
+	VFMADD231PS 384(DI)(AX*1), Z8, Z6
+	VFMADD231PS 448(DI)(AX*1), Z8, Z7
+	ADDQ $4, SI
+	ADDQ $4, R8
+	DECQ CX
+	JNZ sloop
+sdone:
+	MOVBLZX add+48(FP), AX
+	TESTQ AX, AX
+	JZ sstore
+	VADDPS (DX), Z0, Z0
+	VADDPS 64(DX), Z1, Z1
+	VADDPS 128(DX), Z2, Z2
+	VADDPS 192(DX), Z3, Z3
+	VADDPS 256(DX), Z4, Z4
+	VADDPS 320(DX), Z5, Z5
+	VADDPS 384(DX), Z6, Z6
+	VADDPS 448(DX), Z7, Z7
+sstore:
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VZEROUPPER
+	RET
+
+// func sparseMaskAVX512(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, mask uint16, add bool)
+// sparseAVX512 for the (up to) 16 columns of C whose bit is set in mask;
+// the others are neither read nor written.
+TEXT ·sparseMaskAVX512(SB), NOSPLIT, $0-51
+	MOVQ nnz+0(FP), CX
+	MOVQ idx+8(FP), SI
+	MOVQ val+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	MOVQ c+40(FP), DX
+	KMOVW mask+48(FP), K1
+	VPXORD Z0, Z0, Z0
+	TESTQ CX, CX
+	JZ mdone
+mloop:
+	MOVLQZX (SI), AX
+	IMULQ R9, AX
+	VBROADCASTSS (R8), Z8
+	VMOVUPS.Z (DI)(AX*1), K1, Z9
+	VFMADD231PS Z9, Z8, Z0
+	ADDQ $4, SI
+	ADDQ $4, R8
+	DECQ CX
+	JNZ mloop
+mdone:
+	MOVBLZX add+50(FP), AX
+	TESTQ AX, AX
+	JZ mstore
+	VMOVUPS.Z (DX), K1, Z9
+	VADDPS Z9, Z0, Z0
+mstore:
+	VMOVUPS Z0, K1, (DX)
+	VZEROUPPER
+	RET
+
+// iota16 is the int32s 0, 1, …, 15.
+DATA iota16<>+0(SB)/4, $0
+DATA iota16<>+4(SB)/4, $1
+DATA iota16<>+8(SB)/4, $2
+DATA iota16<>+12(SB)/4, $3
+DATA iota16<>+16(SB)/4, $4
+DATA iota16<>+20(SB)/4, $5
+DATA iota16<>+24(SB)/4, $6
+DATA iota16<>+28(SB)/4, $7
+DATA iota16<>+32(SB)/4, $8
+DATA iota16<>+36(SB)/4, $9
+DATA iota16<>+40(SB)/4, $10
+DATA iota16<>+44(SB)/4, $11
+DATA iota16<>+48(SB)/4, $12
+DATA iota16<>+52(SB)/4, $13
+DATA iota16<>+56(SB)/4, $14
+DATA iota16<>+60(SB)/4, $15
+GLOBL iota16<>(SB), RODATA|NOPTR, $64
+
+// func compressAVX512(n int, x *float32, idx *int32, val *float32) int
+// Lists the nonzero values of x[0:n] (NaN included, ±0 not) in val and their
+// indices in idx, in order, and returns their number. idx and val are
+// written 16 values at a time: they must have room for n+16.
+TEXT ·compressAVX512(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ idx+16(FP), DI
+	MOVQ val+24(FP), R8
+	XORQ BX, BX
+	VPXORD Z31, Z31, Z31
+	VMOVDQU32 iota16<>(SB), Z30
+	MOVL $16, AX
+	VPBROADCASTD AX, Z29
+cloop:
+	CMPQ CX, $16
+	JLT ctail
+	VMOVUPS (SI), Z0
+	VCMPPS $4, Z31, Z0, K1
+	VCOMPRESSPS Z0, K1, Z1
+	VPCOMPRESSD Z30, K1, Z2
+	VMOVUPS Z1, (R8)(BX*4)
+	VMOVDQU32 Z2, (DI)(BX*4)
+	KMOVW K1, AX
+	POPCNTL AX, AX
+	ADDQ AX, BX
+	VPADDD Z29, Z30, Z30
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP cloop
+ctail:
+	TESTQ CX, CX
+	JZ cdone
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K2
+	VMOVUPS.Z (SI), K2, Z0
+	VCMPPS $4, Z31, Z0, K2, K1
+	VCOMPRESSPS Z0, K1, Z1
+	VPCOMPRESSD Z30, K1, Z2
+	VMOVUPS Z1, (R8)(BX*4)
+	VMOVDQU32 Z2, (DI)(BX*4)
+	KMOVW K1, AX
+	POPCNTL AX, AX
+	ADDQ AX, BX
+cdone:
+	MOVQ BX, ret+32(FP)
+	VZEROUPPER
+	RET

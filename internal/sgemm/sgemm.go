@@ -79,6 +79,10 @@ func gemm(workers int, transA, transB bool, m, n, k int, alpha float32, a []floa
 		scale(m, n, beta, c, ldc)
 		return
 	}
+	if !transA && !transB && isSparse(m, n, k, alpha, beta, a, lda) {
+		sparseGemm(workers, m, n, k, beta, a, lda, b, ldb, c, ldc)
+		return
+	}
 	j := jobs.Get().(*job)
 	defer jobs.Put(j)
 	j.init(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
