@@ -5,6 +5,10 @@
 // rows and nr columns, and a micro-kernel computes one mr×nr tile of C at a
 // time. On amd64 with AVX-512 the kernel is 24 FMA accumulators in assembly;
 // elsewhere it is plain Go. Tiles are shared among GOMAXPROCS goroutines.
+//
+// An A that is mostly zeros (an image's blank pixels, a ReLU layer's output)
+// takes a sparse path that skips them, with the same result bit for bit
+// (sparse.go).
 package sgemm
 
 import (
