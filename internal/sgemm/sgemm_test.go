@@ -175,8 +175,8 @@ func BenchmarkKernel(b *testing.B) {
 
 // TestSparse: on a mostly-zero A, Gemm gives the dense kernel's result bit
 // for bit, for partial column groups, several k blocks, β = 0 and 1, rows of
-// zeros and negative zeros, a transposed B (which the sparse path leaves to
-// the dense one), and on any number of workers.
+// zeros, negative zeros, NaN and ±Inf, a transposed B (which the sparse path
+// leaves to the dense one), and on any number of workers.
 func TestSparse(t *testing.T) {
 	if sparseKernel == nil {
 		t.Skip("no accelerated kernel: the sparse path is not used")
@@ -195,6 +195,8 @@ func TestSparse(t *testing.T) {
 							a[i] = float32(rng.NormFloat64())
 						case r < density+0.05:
 							a[i] = float32(math.Copysign(0, -1))
+						case r < density+0.051:
+							a[i] = float32([]float64{math.NaN(), math.Inf(1), math.Inf(-1)}[rng.IntN(3)])
 						}
 					}
 					b := randSlice(rng, k*n)
