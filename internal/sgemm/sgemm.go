@@ -6,7 +6,7 @@
 // time. On amd64 with AVX-512 the kernel is 24 FMA accumulators in assembly;
 // elsewhere it is plain Go. Tiles are shared among GOMAXPROCS goroutines.
 //
-// An A that is mostly zeros (an image's blank pixels, a ReLU layer's output)
+// An A that is mostly zeros (an image's blank pixels, a sparse ReLU output)
 // takes a sparse path that skips them, with the same result bit for bit
 // (sparse.go).
 package sgemm

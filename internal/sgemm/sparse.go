@@ -7,7 +7,7 @@ import (
 )
 
 // Sparse inputs. Many inputs are mostly zeros: four pixels in five of an
-// MNIST digit are blank, and half of a ReLU layer's outputs are zero. When
+// MNIST digit are blank, and a ReLU layer zeroes many of its outputs. When
 // op(A) is such a matrix, Gemm skips the zeros: for each row of A it lists
 // the nonzero values of each k block, and sparseKernel multiplies them by
 // the matching rows of B.
