@@ -32,7 +32,8 @@ type Model struct {
 
 	mu     sync.Mutex
 	graphs map[graphKey]*inference
-	used   []graphKey // least recently used first
+	used   []graphKey     // least recently used first
+	chunks map[string]int // rows per run of applyChunks, by kind (chunkRows)
 	closed bool
 }
 
@@ -101,6 +102,26 @@ func (m *Model) graph(kind string, batch int) (*inference, error) {
 		m.used = append(append(m.used[:i:i], m.used[i+1:]...), key)
 		return m.graphs[key], nil
 	}
+	b, inf, err := m.declare(kind, batch)
+	if err != nil {
+		return nil, err
+	}
+	inf.inBuf = tensor.New(tensor.WithShape(inf.in.Shape()...), tensor.Of(tensor.Float32))
+	inf.vm = G.NewTapeMachine(b.Graph)
+	if len(m.used) >= MaxGraphs {
+		old := m.used[0]
+		m.graphs[old].vm.Close()
+		delete(m.graphs, old)
+		m.used = m.used[1:]
+	}
+	m.graphs[key] = inf
+	m.used = append(m.used, key)
+	return inf, nil
+}
+
+// declare builds the expression graph of kind for batches of batch samples,
+// without compiling it.
+func (m *Model) declare(kind string, batch int) (*Builder, *inference, error) {
 	b := NewBuilder(m.Params, batch, false)
 	inf := &inference{}
 	switch name, named := strings.CutPrefix(kind, "encode/"); {
@@ -109,7 +130,7 @@ func (m *Model) graph(kind string, batch int) (*inference, error) {
 		m.Net.Encoder(b, inf.in)
 		out, ok := b.outputs[name]
 		if !ok && b.Err() == nil {
-			return nil, fmt.Errorf("the net's encoder has no output %q", name)
+			return nil, nil, fmt.Errorf("the net's encoder has no output %q", name)
 		}
 		inf.outputs = []*G.Node{out}
 	case kind == "encode":
@@ -126,24 +147,14 @@ func (m *Model) graph(kind string, batch int) (*inference, error) {
 		inf.outputs = []*G.Node{inf.z, inf.recon, inf.cost}
 	}
 	if err := b.Err(); err != nil {
-		return nil, fmt.Errorf("building the %s graph: %w", kind, err)
+		return nil, nil, fmt.Errorf("building the %s graph: %w", kind, err)
 	}
 	for _, o := range inf.outputs {
 		if o == nil {
-			return nil, fmt.Errorf("building the %s graph: the net returned no node", kind)
+			return nil, nil, fmt.Errorf("building the %s graph: the net returned no node", kind)
 		}
 	}
-	inf.inBuf = tensor.New(tensor.WithShape(inf.in.Shape()...), tensor.Of(tensor.Float32))
-	inf.vm = G.NewTapeMachine(b.Graph)
-	if len(m.used) >= MaxGraphs {
-		old := m.used[0]
-		m.graphs[old].vm.Close()
-		delete(m.graphs, old)
-		m.used = m.used[1:]
-	}
-	m.graphs[key] = inf
-	m.used = append(m.used, key)
-	return inf, nil
+	return b, inf, nil
 }
 
 // run feeds in (batch × input size values), copies the outputs into dst
@@ -209,10 +220,45 @@ func (m *Model) Reconstruct(x []float32) ([]float32, error) {
 	return m.Decode(z)
 }
 
-// applyChunk is the batch size of the encode and decode graphs: large enough
-// to keep the matrix products efficient (1024 encodes about 20% faster than
-// 256), small enough that the graphs' activations stay tens of megabytes.
-const applyChunk = 1024
+// applyChunk is the largest batch of the encode and decode graphs: large
+// enough to keep the matrix products efficient (the mlp encodes 1024 rows
+// about 20% faster than 256). chunkBudget bounds the values of a graph's
+// operations' outputs: a graph of a larger net (conv: about 180 KB a row)
+// runs fewer rows at once, so that encoding keeps to tens of megabytes.
+const (
+	applyChunk  = 1024
+	chunkBudget = 32 << 20
+)
+
+// chunkRows is the number of rows applyChunks runs kind's graph on at once:
+// the most, a power of two from 16 to applyChunk, whose outputs of
+// operations fit chunkBudget, as the graph declares them for one row. (An
+// operation's own scratch, such as a convolution's unrolled patches, is not
+// counted.) The caller holds m.mu.
+func (m *Model) chunkRows(kind string) (int, error) {
+	if rows, ok := m.chunks[kind]; ok {
+		return rows, nil
+	}
+	b, _, err := m.declare(kind, 1)
+	if err != nil {
+		return 0, err
+	}
+	bytes := 0
+	for _, n := range b.Graph.AllNodes() {
+		if n.Op() != nil { // not a parameter or the input
+			bytes += 4 * Size(n.Shape())
+		}
+	}
+	rows := applyChunk
+	for rows > 16 && rows*bytes > chunkBudget {
+		rows /= 2
+	}
+	if m.chunks == nil {
+		m.chunks = map[string]int{}
+	}
+	m.chunks[kind] = rows
+	return rows, nil
+}
 
 // apply runs a one-input graph over the rows of in, of inSize values each
 // (applyChunks).
@@ -225,19 +271,26 @@ func (m *Model) apply(kind string, in []float32, inSize, outSize int) ([]float32
 	})
 }
 
-// applyChunks runs a one-input graph over n rows in chunks of up to
-// applyChunk rows, fill(buf, lo, k) writing rows lo … lo+k−1 into the start
-// of the graph's input buffer; a shorter last chunk is padded with zero rows
-// to a power of two, so that few graph sizes serve requests of any size
-// (every net maps each row on its own).
+// applyChunks runs a one-input graph over n rows in chunks of chunkRows
+// rows, fill(buf, lo, k) writing rows lo … lo+k−1 into the start of the
+// graph's input buffer; a shorter last chunk is padded with zero rows to a
+// power of two, so that few graph sizes serve requests of any size (every
+// net maps each row on its own).
 func (m *Model) applyChunks(kind string, n, outSize int, fill func(buf []float32, lo, k int)) ([]float32, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.closed {
+		return nil, ErrClosed
+	}
+	chunk, err := m.chunkRows(kind)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]float32, n*outSize)
 	var padOut []float32
-	for lo := 0; lo < n; lo += applyChunk {
-		k := min(n, lo+applyChunk) - lo
-		rows := min(applyChunk, 1<<bits.Len(uint(k-1)))
+	for lo := 0; lo < n; lo += chunk {
+		k := min(n, lo+chunk) - lo
+		rows := min(chunk, 1<<bits.Len(uint(k-1)))
 		inf, err := m.graph(kind, rows)
 		if err != nil {
 			return nil, err

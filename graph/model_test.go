@@ -156,23 +156,23 @@ func TestModelShapesAndErrors(t *testing.T) {
 	if !slices.Equal(m.Params.Names(), wantNames) {
 		t.Errorf("Params.Names() = %v, want %v (creation order)", m.Params.Names(), wantNames)
 	}
-	// 1001 rows cross Encode's 1000-row chunks.
-	x := make([]float32, 1001*784)
+	// 1025 rows cross Encode's 1024-row chunks (a small net's).
+	x := make([]float32, 1025*784)
 	for i := range x {
 		x[i] = float32(i%255) / 255
 	}
 	z, err := m.Encode(x)
-	if err != nil || len(z) != 1001*5 {
-		t.Fatalf("Encode(1001 images): %d values, %v; want %d", len(z), err, 1001*5)
+	if err != nil || len(z) != 1025*5 {
+		t.Fatalf("Encode(1025 images): %d values, %v; want %d", len(z), err, 1025*5)
 	}
-	// The second chunk holds image 1000 alone: its code must not depend on that.
-	z1, err := m.Encode(x[1000*784:])
-	if err != nil || !slices.Equal(z1, z[1000*5:]) {
-		t.Errorf("the code of image 1000 depends on the chunking: %v alone, %v in the set (%v)", z1, z[1000*5:], err)
+	// The second chunk holds image 1024 alone: its code must not depend on that.
+	z1, err := m.Encode(x[1024*784:])
+	if err != nil || !slices.Equal(z1, z[1024*5:]) {
+		t.Errorf("the code of image 1024 depends on the chunking: %v alone, %v in the set (%v)", z1, z[1024*5:], err)
 	}
 	r, err := m.Decode(z)
-	if err != nil || len(r) != 1001*784 {
-		t.Fatalf("Decode: %d values, %v; want %d", len(r), err, 1001*784)
+	if err != nil || len(r) != 1025*784 {
+		t.Fatalf("Decode: %d values, %v; want %d", len(r), err, 1025*784)
 	}
 	for _, v := range r {
 		if !(v > 0 && v < 1) {
