@@ -83,18 +83,17 @@ func gemm(workers int, transA, transB bool, m, n, k int, alpha float32, a []floa
 		scale(m, n, beta, c, ldc)
 		return
 	}
+	if 2*m*n*k < 1<<18 {
+		workers = 1 // too small to be worth sharing
+	}
 	if !transA && !transB && isSparse(m, n, k, alpha, beta, a, lda) {
-		sparseGemm(workers, m, n, k, beta, a, lda, b, ldb, c, ldc)
+		sparseGemm(min(workers, m), m, n, k, beta, a, lda, b, ldb, c, ldc)
 		return
 	}
 	j := jobs.Get().(*job)
 	defer jobs.Put(j)
 	j.init(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	workers = min(workers, j.mPanels*j.nPanels)
-	if 2*m*n*k < 1<<18 {
-		workers = 1 // too small to be worth sharing
-	}
-	par.Do(j, workers)
+	par.Do(j, min(workers, j.mPanels*j.nPanels))
 }
 
 // job is one Gemm call's shared, read-only state.
@@ -111,8 +110,14 @@ func (j *job) init(transA, transB bool, m, n, k int, alpha float32, a []float32,
 	*j = job{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
 	j.mPanels = (m + mr - 1) / mr
 	j.nPanels = (n + nr - 1) / nr
+	j.depth = blockDepth(k)
+}
+
+// blockDepth is the depth of the blocks that a product of depth k is summed
+// in: k split into the fewest blocks of at most kc, as equal as they can be.
+func blockDepth(k int) int {
 	blocks := (k + kc - 1) / kc
-	j.depth = (k + blocks - 1) / blocks
+	return (k + blocks - 1) / blocks
 }
 
 var jobs = sync.Pool{New: func() any { return new(job) }}

@@ -30,26 +30,16 @@ const (
 
 // sparseKernel computes c[0:sparseWidth] (= or +=, by add) Σ_q val[q]·b[idx[q]·ldb : +sparseWidth]
 // over the nnz listed values, in their order; sparseMaskKernel the same for
-// the 16 columns from c whose bit is set in mask. Both are nil without an
-// accelerated kernel: the sparse path is then not taken.
+// the 16 columns from c whose bit is set in mask. compress lists the nonzero
+// values of x (NaN included, ±0 not) in val and their indices in idx, in
+// order, and returns their number; idx and val have room for len(x)+16
+// values. All three are nil without an accelerated kernel: the sparse path
+// is then not taken.
 var (
 	sparseKernel     func(nnz int, idx []int32, val []float32, b []float32, ldb int, c []float32, add bool)
 	sparseMaskKernel func(nnz int, idx []int32, val []float32, b []float32, ldb int, c []float32, mask uint16, add bool)
+	compress         func(x []float32, idx []int32, val []float32) int
 )
-
-// compress lists the nonzero values of x (NaN included, ±0 not) in val
-// and their indices in idx, in order, and returns their number; idx and val
-// have room for len(x)+16 values.
-var compress = func(x []float32, idx []int32, val []float32) int {
-	nnz := 0
-	for p, v := range x {
-		if v != 0 {
-			idx[nnz], val[nnz] = int32(p), v
-			nnz++
-		}
-	}
-	return nnz
-}
 
 // isSparse reports whether A (m×k, not transposed) is sparse enough to take
 // the sparse path, from a sample of up to 32 of its rows.
@@ -92,12 +82,7 @@ var sparseScratches = sync.Pool{New: func() any { return new(sparseScratch) }}
 func sparseGemm(workers, m, n, k int, beta float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	j := sparseJobs.Get().(*sparseJob)
 	defer sparseJobs.Put(j)
-	blocks := (k + kc - 1) / kc
-	*j = sparseJob{m: m, n: n, k: k, depth: (k + blocks - 1) / blocks, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
-	workers = min(workers, m)
-	if 2*m*n*k < 1<<18 {
-		workers = 1
-	}
+	*j = sparseJob{m: m, n: n, k: k, depth: blockDepth(k), beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
 	par.Do(j, workers)
 }
 
