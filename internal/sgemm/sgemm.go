@@ -23,39 +23,6 @@ const (
 	kc = 256 // depth of a packed block: an A panel and a B panel fit in L1
 )
 
-// Accelerated names the instruction set of the kernel in use ("" for plain Go).
-var Accelerated string
-
-// kernel computes the mr×nr tile c (row stride ldc) = A·B over k steps, added
-// to c's values when add is set. A's value (i, p) is a[i·ai + p·ap]; B's row p
-// is the nr values from b[p·bp]. Packed panels have (ai, ap, bp) = (1, mr,
-// nr); operands read in place have their own strides.
-var kernel = kernelGo
-
-func kernelGo(k int, a []float32, ai, ap int, b []float32, bp int, c []float32, ldc int, add bool) {
-	var acc [mr * nr]float32
-	for p := range k {
-		bRow := b[p*bp : p*bp+nr]
-		for i := range mr {
-			av := a[i*ai+p*ap]
-			row := acc[i*nr : i*nr+nr]
-			for j, bv := range bRow {
-				row[j] += av * bv
-			}
-		}
-	}
-	for i := range mr {
-		dst := c[i*ldc : i*ldc+nr]
-		if add {
-			for j, v := range acc[i*nr : i*nr+nr] {
-				dst[j] += v
-			}
-		} else {
-			copy(dst, acc[i*nr:i*nr+nr])
-		}
-	}
-}
-
 // Gemm computes C = α·op(A)·op(B) + β·C with op(A) m×k, op(B) k×n and C m×n,
 // all row-major with leading dimensions lda, ldb, ldc; op(X) is Xᵀ when
 // the flag is set. As in BLAS, C is not read when β = 0.
@@ -90,6 +57,11 @@ func gemm(workers int, transA, transB bool, m, n, k int, alpha float32, a []floa
 		sparseGemm(min(workers, m), m, n, k, beta, a, lda, b, ldb, c, ldc)
 		return
 	}
+	denseGemm(workers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// denseGemm is gemm on the dense kernel, whatever A holds.
+func denseGemm(workers int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	j := jobs.Get().(*job)
 	defer jobs.Put(j)
 	j.init(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)

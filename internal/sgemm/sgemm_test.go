@@ -4,33 +4,28 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 
+	"github.com/aegraph/aegraph/internal/isa"
 	"github.com/aegraph/aegraph/internal/par"
 )
 
 // TestGemm compares Gemm with gonum's reference sgemm on shapes that
-// exercise partial tiles, several k blocks, transposes, α and β.
+// exercise partial tiles, several k blocks, transposes, α and β, on every
+// path the CPU has.
 func TestGemm(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	kernels := map[string]func(k int, a []float32, ai, ap int, b []float32, bp int, c []float32, ldc int, add bool){"go": kernelGo}
-	if Accelerated != "" {
-		kernels[Accelerated] = kernel
-	}
-	defer func(k func(k int, a []float32, ai, ap int, b []float32, bp int, c []float32, ldc int, add bool)) {
-		kernel = k
-	}(kernel)
-	for kname, kern := range kernels {
-		kernel = kern
+	notRun := isa.Each(func(p isa.Path) {
+		rng := rand.New(rand.NewPCG(1, 2))
 		for _, sh := range [][3]int{{1, 1, 1}, {12, 32, 1}, {13, 33, 7}, {5, 70, 300}, {128, 256, 784}, {784, 256, 128}, {100, 3, 513}, {37, 64, 256}} {
 			m, n, k := sh[0], sh[1], sh[2]
 			for _, tA := range []bool{false, true} {
 				for _, tB := range []bool{false, true} {
 					for _, ab := range [][2]float32{{1, 0}, {1, 1}, {0.5, -2}} {
-						name := fmt.Sprintf("%s/%dx%dx%d/tA=%v/tB=%v/α=%v,β=%v", kname, m, n, k, tA, tB, ab[0], ab[1])
+						name := fmt.Sprintf("%s/%dx%dx%d/tA=%v/tB=%v/α=%v,β=%v", p, m, n, k, tA, tB, ab[0], ab[1])
 						lda, ldb := k, n
 						if tA {
 							lda = m
@@ -53,6 +48,13 @@ func TestGemm(t *testing.T) {
 				}
 			}
 		}
+	})
+	logNotRun(t, notRun)
+}
+
+func logNotRun(t *testing.T, notRun []isa.Path) {
+	if len(notRun) > 0 {
+		t.Logf("paths not run (this %s CPU lacks them): %v", runtime.GOARCH, notRun)
 	}
 }
 
@@ -87,11 +89,16 @@ func BenchmarkGemm(b *testing.B) {
 		m, n, k := sh[0], sh[1], sh[2]
 		rng := rand.New(rand.NewPCG(1, 2))
 		x, y, z := randSlice(rng, m*k), randSlice(rng, k*n), make([]float32, m*n) // dense: no zeros to skip
-		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
-			for range b.N {
-				Gemm(false, false, m, n, k, 1, x, k, y, n, 0, z, n)
+		isa.Each(func(p isa.Path) {
+			if p == isa.Generic {
+				return // plain Go is the reference, not a contender
 			}
-			b.ReportMetric(float64(2*m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", p, m, n, k), func(b *testing.B) {
+				for range b.N {
+					Gemm(false, false, m, n, k, 1, x, k, y, n, 0, z, n)
+				}
+				b.ReportMetric(float64(2*m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
 		})
 	}
 }
@@ -102,9 +109,14 @@ func BenchmarkGemm(b *testing.B) {
 // ReLU layer's output: about half). GFLOP/s counts the dense product's
 // operations, so the two paths compare directly.
 func BenchmarkSparse(b *testing.B) {
-	if sparseKernel == nil {
-		b.Skip("no accelerated kernel")
-	}
+	isa.Each(func(p isa.Path) {
+		if p != isa.Generic {
+			b.Run(string(p), benchmarkSparse)
+		}
+	})
+}
+
+func benchmarkSparse(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, sh := range [][3]int{{1024, 256, 784}, {256, 784, 256}} {
 		m, n, k := sh[0], sh[1], sh[2]
@@ -119,10 +131,8 @@ func BenchmarkSparse(b *testing.B) {
 			for _, path := range []string{"sparse", "dense"} {
 				b.Run(fmt.Sprintf("%dx%dx%d/density=%v/%s", m, n, k, density, path), func(b *testing.B) {
 					if path == "dense" {
-						defer func(k func(int, []int32, []float32, []float32, int, []float32, bool)) { sparseKernel = k }(sparseKernel)
-						sparseKernel = nil
 						for range b.N {
-							Gemm(false, false, m, n, k, 1, x, k, y, n, 0, z, n)
+							denseGemm(par.Workers(), false, false, m, n, k, 1, x, k, y, n, 0, z, n)
 						}
 					} else {
 						for range b.N {
@@ -167,10 +177,14 @@ func TestWorkersAgree(t *testing.T) {
 func BenchmarkKernel(b *testing.B) {
 	const k = 128
 	a, bp, c := make([]float32, mr*k), make([]float32, nr*k), make([]float32, mr*nr)
-	for range b.N {
-		kernel(k, a, 1, mr, bp, nr, c, nr, true)
-	}
-	b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	isa.Each(func(p isa.Path) {
+		b.Run(string(p), func(b *testing.B) {
+			for range b.N {
+				kernel(k, a, 1, mr, bp, nr, c, nr, true)
+			}
+			b.ReportMetric(float64(2*mr*nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	})
 }
 
 // TestSparse: on a mostly-zero A, Gemm gives the dense kernel's result bit
@@ -178,9 +192,10 @@ func BenchmarkKernel(b *testing.B) {
 // zeros, negative zeros, NaN and ±Inf, a transposed B (which the sparse path
 // leaves to the dense one), and on any number of workers.
 func TestSparse(t *testing.T) {
-	if sparseKernel == nil {
-		t.Skip("no accelerated kernel: the sparse path is not used")
-	}
+	logNotRun(t, isa.Each(func(isa.Path) { testSparse(t) }))
+}
+
+func testSparse(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, sh := range [][3]int{{1, 128, 1}, {13, 256, 784}, {100, 130, 300}, {37, 200, 513}, {5, 400, 64}, {64, 144, 1000}} {
 		m, n, k := sh[0], sh[1], sh[2]
@@ -206,10 +221,7 @@ func TestSparse(t *testing.T) {
 					}
 					c := randSlice(rng, m*n)
 					want := append([]float32(nil), c...)
-					kern := sparseKernel
-					sparseKernel = nil // the dense path
-					Gemm(false, tB, m, n, k, 1, a, k, b, ldb, beta, want, n)
-					sparseKernel = kern
+					denseGemm(1, false, tB, m, n, k, 1, a, k, b, ldb, beta, want, n)
 					for _, workers := range []int{1, 2} {
 						got := append([]float32(nil), c...)
 						if tB {
@@ -219,7 +231,7 @@ func TestSparse(t *testing.T) {
 						}
 						for i := range got {
 							if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-								t.Fatalf("%s, %d workers: C[%d] = %v, dense kernel %v", name, workers, i, got[i], want[i])
+								t.Fatalf("%s, %s, %d workers: C[%d] = %v, dense kernel %v", isa.Current(), name, workers, i, got[i], want[i])
 							}
 						}
 					}
@@ -232,9 +244,6 @@ func TestSparse(t *testing.T) {
 // TestSparseChoice: the sparse path is taken only where it pays and can
 // give the dense result: a mostly-zero A, enough columns, α = 1, β 0 or 1.
 func TestSparseChoice(t *testing.T) {
-	if sparseKernel == nil {
-		t.Skip("no accelerated kernel")
-	}
 	sparse := make([]float32, 40*100)
 	for i := 0; i < len(sparse); i += 3 {
 		sparse[i] = 1
@@ -260,12 +269,13 @@ func TestSparseChoice(t *testing.T) {
 	}
 }
 
-// TestCompress: the accelerated compress lists what a plain loop lists,
-// NaN included and ±0 left out, for lengths around multiples of 16.
+// TestCompress: every path's compress lists what a plain loop lists, NaN
+// included and ±0 left out, for lengths around multiples of 16.
 func TestCompress(t *testing.T) {
-	if compress == nil {
-		t.Skip("no accelerated kernel")
-	}
+	logNotRun(t, isa.Each(func(isa.Path) { testCompress(t) }))
+}
+
+func testCompress(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(-1)), 1e-45}
 	for n := range 70 {
@@ -287,11 +297,11 @@ func TestCompress(t *testing.T) {
 		idx, val := make([]int32, n+16), make([]float32, n+16)
 		nnz := compress(x, idx, val)
 		if nnz != len(want) {
-			t.Fatalf("n=%d: %d values listed, want %d", n, nnz, len(want))
+			t.Fatalf("%s, n=%d: %d values listed, want %d", isa.Current(), n, nnz, len(want))
 		}
 		for q := range nnz {
 			if idx[q] != wantIdx[q] || math.Float32bits(val[q]) != math.Float32bits(want[q]) {
-				t.Fatalf("n=%d: value %d is x[%d] = %v, want x[%d] = %v", n, q, idx[q], val[q], wantIdx[q], want[q])
+				t.Fatalf("%s, n=%d: value %d is x[%d] = %v, want x[%d] = %v", isa.Current(), n, q, idx[q], val[q], wantIdx[q], want[q])
 			}
 		}
 	}

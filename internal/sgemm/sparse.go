@@ -17,6 +17,7 @@ import (
 // zero, block by block, and a term whose A[i, p] is zero adds zero (±0) to
 // the sum, which leaves it as it was. (The exceptions: a B holding ±Inf or
 // NaN, where 0·Inf is NaN, and the sign of a sum that is exactly zero.)
+// Every path takes the sparse path on the same inputs, so even those agree.
 
 // sparseDensity is the fraction of nonzero values below which A counts as
 // sparse; sparseMinN the fewest columns of C for which the sparse kernel
@@ -28,23 +29,11 @@ const (
 	sparseWidth   = 128 // columns of C per call of sparseKernel
 )
 
-// sparseKernel computes c[0:sparseWidth] (= or +=, by add) Σ_q val[q]·b[idx[q]·ldb : +sparseWidth]
-// over the nnz listed values, in their order; sparseMaskKernel the same for
-// the 16 columns from c whose bit is set in mask. compress lists the nonzero
-// values of x (NaN included, ±0 not) in val and their indices in idx, in
-// order, and returns their number; idx and val have room for len(x)+16
-// values. All three are nil without an accelerated kernel: the sparse path
-// is then not taken.
-var (
-	sparseKernel     func(nnz int, idx []int32, val []float32, b []float32, ldb int, c []float32, add bool)
-	sparseMaskKernel func(nnz int, idx []int32, val []float32, b []float32, ldb int, c []float32, mask uint16, add bool)
-	compress         func(x []float32, idx []int32, val []float32) int
-)
 
 // isSparse reports whether A (m×k, not transposed) is sparse enough to take
 // the sparse path, from a sample of up to 32 of its rows.
 func isSparse(m, n, k int, alpha, beta float32, a []float32, lda int) bool {
-	if sparseKernel == nil || n < sparseMinN || alpha != 1 || (beta != 0 && beta != 1) {
+	if n < sparseMinN || alpha != 1 || (beta != 0 && beta != 1) {
 		return false
 	}
 	step := max(1, m/32)

@@ -2,7 +2,7 @@
 
 package vmath
 
-import "golang.org/x/sys/cpu"
+import "github.com/aegraph/aegraph/internal/isa"
 
 //go:noescape
 func sigmoidAVX512(y, x *float32, n int, c *[8]float32)
@@ -31,16 +31,17 @@ func maxRowsAVX512(y, x *float32, rows, n int)
 //go:noescape
 func unitBytesAVX512(y *float32, x *uint8, n int, c float32)
 
-func init() {
-	if cpu.X86.HasAVX512F {
-		sigmoid16 = sigmoidAVX512
-		adam16 = adamAVX512
-		relu16 = reluAVX512
-		reluBack16 = reluBackAVX512
-		bce16 = bceAVX512
-		pairMax16 = pairMaxAVX512
-		addConst16 = addConstAVX512
-		maxRowsVec = maxRowsAVX512
-		unitBytes16 = unitBytesAVX512
+// archFuncs are the kernels of path p.
+func archFuncs(p isa.Path) funcs {
+	switch p {
+	case isa.AVX512:
+		return funcs{
+			sigmoid: sigmoidAVX512, adam: adamAVX512, relu: reluAVX512, reluBack: reluBackAVX512,
+			bce: bceAVX512, pairMax: pairMaxAVX512, addConst: addConstAVX512, maxRows: maxRowsAVX512,
+			bytesOver: unitBytesAVX512,
+		}
+	case isa.AVX2:
+		return avx2Funcs()
 	}
+	return funcs{}
 }

@@ -24,13 +24,13 @@
 	VPBROADCASTD AX, Z30; \
 	VPXORD Z31, Z31, Z31
 
-// EXP_NEG_ABS sets Z4 = e^t for t = max(−|Z0|, −87) (e^t stays a normal
-// number), as expNeg computes it: k = round(t·log2e), r = t − k·ln2hi −
+// EXP_NEG_ABS sets Z4 = e^t for t = max(−|Z0|, −87) (NaN stays NaN: VMAXPS
+// returns its second operand, t, when either is NaN), as expNegAbs computes it: k = round(t·log2e), r = t − k·ln2hi −
 // k·ln2lo, e = p(r)·2^k with p the Taylor polynomial to r⁶ (Cody–Waite, the
 // constants of Cephes' expf). Uses Z1–Z3 (Z2 = k) and the constants above.
 #define EXP_NEG_ABS \
 	VPORD Z29, Z0, Z1; \
-	VMAXPS Z30, Z1, Z1; \
+	VMAXPS Z1, Z30, Z1; \
 	VMULPS Z20, Z1, Z2; \
 	VRNDSCALEPS $0, Z2, Z2; \
 	VMOVAPS Z1, Z3; \

@@ -3,6 +3,8 @@ package vmath
 import (
 	"math"
 	"testing"
+
+	"github.com/aegraph/aegraph/internal/isa"
 )
 
 // TestSigmoid compares Sigmoid (the AVX-512 path for whole blocks of 16, Go
@@ -43,7 +45,7 @@ func BenchmarkSigmoid(b *testing.B) {
 }
 
 // TestAdam checks the vector path against the scalar one (the tail of the
-// same call) value for value over several steps, to float32 rounding.
+// same call) value for value over several steps, bit for bit.
 func TestAdam(t *testing.T) {
 	const n = 1003
 	w, m, v := make([]float32, n), make([]float32, n), make([]float32, n)
@@ -69,8 +71,8 @@ func TestAdam(t *testing.T) {
 			if g[i] != 0 {
 				t.Fatalf("step %d: g[%d] = %v, not zeroed", step, i, g[i])
 			}
-			if d := math.Abs(float64(w[i] - w2[i])); d > 1e-6 {
-				t.Fatalf("step %d: w[%d] = %v, scalar %v", step, i, w[i], w2[i])
+			if math.Float32bits(w[i]) != math.Float32bits(w2[i]) || m[i] != m2[i] || v[i] != v2[i] {
+				t.Fatalf("step %d: w, m, v[%d] = %v, %v, %v; scalar %v, %v, %v", step, i, w[i], m[i], v[i], w2[i], m2[i], v2[i])
 			}
 		}
 	}
@@ -220,16 +222,10 @@ func TestAddConst(t *testing.T) {
 }
 
 // MaxRows is bit for bit "m = top; if bottom > m { m = bottom }", specials
-// included, for row lengths below, at and above 16 and with tails.
+// included, for row lengths below, at and above 16 and with tails, on every
+// path.
 func TestMaxRows(t *testing.T) {
-	vec := maxRowsVec
-	defer func() { maxRowsVec = vec }()
-	for _, path := range []string{"vector", "Go"} {
-		if path == "Go" {
-			maxRowsVec = nil
-		}
-		testMaxRows(t, path)
-	}
+	logNotRun(t, isa.Each(func(p isa.Path) { testMaxRows(t, string(p)) }))
 }
 
 func testMaxRows(t *testing.T, path string) {
