@@ -33,10 +33,10 @@ func Threshold(train []float64, contamination float64) (float64, error) {
 	}
 	s := slices.Clone(train)
 	slices.Sort(s)
-	pos := (1 - contamination) * float64(len(s)-1)
+	pos := float64((1 - contamination) * float64(len(s)-1)) // float64(…): rounded, never fused (canon)
 	lo := int(math.Floor(pos))
 	hi := min(lo+1, len(s)-1)
-	return s[lo] + (pos-float64(lo))*(s[hi]-s[lo]), nil
+	return s[lo] + float64((pos-float64(lo))*(s[hi]-s[lo])), nil
 }
 
 // check reports scores and labels that cannot be measured.

@@ -69,7 +69,7 @@ func FitScale(kind string, s *Set) (Scale, error) {
 				a[j], b[j] = min(a[j], x), max(b[j], x)
 			} else {
 				a[j] += x
-				b[j] += x * x
+				b[j] += float64(x * x) // float64(…): rounded, never fused (canon)
 			}
 		}
 	}
@@ -81,7 +81,7 @@ func FitScale(kind string, s *Set) (Scale, error) {
 			sc.Shift[j], spread = a[j], b[j]-a[j]
 		} else {
 			mean := a[j] / n
-			sc.Shift[j], spread = mean, math.Sqrt(max(0, b[j]/n-mean*mean))
+			sc.Shift[j], spread = mean, math.Sqrt(max(0, b[j]/n-float64(mean*mean)))
 		}
 		sc.Mult[j] = 1
 		if spread > 1e-12*max(1, math.Abs(sc.Shift[j])) {

@@ -24,6 +24,8 @@ func TorchBias(fanIn int) Init {
 // uniform fills dst with draws from U(−a, a).
 func uniform(rng *rand.Rand, a float64, dst []float64) {
 	for i := range dst {
+		// 2u − 1 is exact (u is a multiple of 2^−53), so fused or not it
+		// is the same on every CPU.
 		dst[i] = (2*rng.Float64() - 1) * a
 	}
 }

@@ -435,12 +435,12 @@ func (m *Model) evaluate(data Data, batch int, errs []float64, run func(xb []flo
 		if err != nil {
 			return Eval{}, fmt.Errorf("evaluate: %w", err)
 		}
-		lossSum += float64(k) * cost
+		lossSum += float64(float64(k) * cost) // float64(…): rounded, never fused (canon)
 		for i := range k {
 			var rowSE float64
 			for j, v := range xb[i*m.Dim : (i+1)*m.Dim] {
 				d := float64(v - recon[i*m.Dim+j])
-				rowSE += d * d
+				rowSE += float64(d * d)
 			}
 			seSum += rowSE
 			if errs != nil {

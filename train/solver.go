@@ -268,7 +268,7 @@ func (s *solver) Run(w, workers int) {
 func update[T float32 | float64](s *solver, w, g []T, slots [][]T) {
 	lr := T(s.lr)
 	if s.wd != 0 {
-		shrink := T(1 - s.lr*s.wd)
+		shrink := T(1 - float64(s.lr*s.wd)) // rounded, never fused (canon)
 		for j := range w {
 			w[j] *= shrink
 		}
@@ -276,20 +276,20 @@ func update[T float32 | float64](s *solver, w, g []T, slots [][]T) {
 	switch s.name {
 	case "sgd":
 		for j, gj := range g {
-			w[j] -= lr * gj
+			w[j] = w[j] - T(lr*gj) // T(…): rounded, never fused (canon)
 		}
 	case "momentum":
 		v := slots[0]
 		for j, gj := range g {
-			v[j] = 0.9*v[j] + gj
-			w[j] -= lr * v[j]
+			v[j] = T(0.9*v[j]) + gj
+			w[j] = w[j] - T(lr*v[j])
 		}
 	case "rmsprop":
 		const alpha, eps = 0.99, 1e-8
 		sq := slots[0]
 		for j, gj := range g {
-			sq[j] = alpha*sq[j] + (1-alpha)*gj*gj
-			w[j] -= lr * gj / (sqrt(sq[j]) + eps)
+			sq[j] = T(alpha*sq[j]) + T((1-alpha)*gj*gj)
+			w[j] = w[j] - T(lr*gj/(sqrt(sq[j])+eps))
 		}
 	case "adam":
 		const b1, b2, eps = 0.9, 0.999, 1e-8
@@ -303,9 +303,9 @@ func update[T float32 | float64](s *solver, w, g []T, slots [][]T) {
 			return
 		}
 		for j, gj := range g {
-			m[j] = b1*m[j] + (1-b1)*gj
-			v[j] = b2*v[j] + (1-b2)*gj*gj
-			w[j] -= step * m[j] / (sqrt(v[j])*inv + eps)
+			m[j] = T(b1*m[j]) + T((1-b1)*gj)
+			v[j] = T(b2*v[j]) + T((1-b2)*gj*gj)
+			w[j] = w[j] - T(step*m[j]/(T(sqrt(v[j])*inv)+eps))
 		}
 	}
 	clear(g)

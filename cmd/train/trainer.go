@@ -145,7 +145,7 @@ func (t *trainer) train(ctx context.Context) error {
 		}
 		fmt.Fprintln(t.stdout)
 		fmt.Fprintf(t.stdout, "training %s (%d parameters, code %v, loss %s) on %d samples, %d steps of %d per epoch, %s BLAS; run folder %s\n",
-			c.Net, t.Model.Params.Size(), t.Model.Code, c.Loss, t.data.Train.Len(), steps, c.Train.Batch, ops.BLAS, t.Dir)
+			c.Net, t.Model.Params.Size(), t.Model.Code, c.Loss, t.data.Train.Len(), steps, c.Train.Batch, ops.BLAS(), t.Dir)
 	} else {
 		fmt.Fprintf(t.stdout, "resuming %s at epoch %d, step %d of %d; run folder %s\n", c.Net, tr.Epoch+1, tr.Step, steps, t.Dir)
 	}

@@ -7,19 +7,21 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 	G "gorgonia.org/gorgonia"
 
+	"github.com/aegraph/aegraph/internal/isa"
 	"github.com/aegraph/aegraph/internal/sgemm"
 )
 
 // Matrix products dominate training time. Gorgonia computes them with gonum's
-// pure-Go BLAS, whose float32 gemm runs at about 20 GFLOP/s on these shapes.
-// FastBLAS routes float32 gemm to package sgemm (packed panels, an AVX-512
-// micro-kernel in Go assembly, both cores; no cgo) and everything else to
-// gonum. It is installed when the package loads on a CPU with AVX-512;
-// UseBLAS switches.
+// pure-Go BLAS, whose float32 gemm runs at about 20 GFLOP/s on these shapes
+// and whose roundings differ from one CPU to another. FastBLAS routes
+// float32 gemm to package sgemm (packed panels, micro-kernels in Go
+// assembly for AVX-512, AVX2 and NEON, plain Go elsewhere, both cores, no
+// cgo; the same bits on every path) and everything else to gonum. It is
+// installed when the package loads, on every CPU; UseBLAS switches.
 
-// UseBLAS selects the BLAS behind every Gorgonia graph: "fast" (the default
-// where the CPU has AVX-512) or "gonum". The choice is global to the process,
-// as it is in Gorgonia.
+// UseBLAS selects the BLAS behind every Gorgonia graph: "fast" (the default)
+// or "gonum" (whose results differ by CPU). The choice is global to the
+// process, as it is in Gorgonia.
 func UseBLAS(name string) error {
 	switch name {
 	case "fast":
@@ -34,19 +36,19 @@ func UseBLAS(name string) error {
 	return nil
 }
 
-// BLAS names the BLAS in use by default: "fast (AVX-512)" or "gonum".
-var BLAS = "gonum"
+// BLAS names the BLAS in use, with the kernels' path: "fast (avx512)",
+// "fast (generic)", or "gonum".
+func BLAS() string {
+	if _, ok := sgemmBLAS.(FastBLAS); ok {
+		return "fast (" + string(isa.Current()) + ")"
+	}
+	return "gonum"
+}
 
 // sgemmBLAS computes the float32 products of the dense layers (ops.go).
-var sgemmBLAS blas.Float32Level3 = gonum.Implementation{}
+var sgemmBLAS blas.Float32Level3 = FastBLAS{}
 
-func init() {
-	if sgemm.Accelerated != "" {
-		G.Use(FastBLAS{})
-		sgemmBLAS = FastBLAS{}
-		BLAS = "fast (" + sgemm.Accelerated + ")"
-	}
-}
+func init() { G.Use(FastBLAS{}) }
 
 // FastBLAS is gonum's BLAS with float32 gemm computed by package sgemm.
 type FastBLAS struct{ gonum.Implementation }

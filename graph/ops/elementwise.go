@@ -175,13 +175,13 @@ func (j *elemJob[T]) lossChunk(x, y []T) float64 {
 		for i, a := range y {
 			af := float64(a)
 			// softplus(a) = max(a, 0) + log(1 + e^−|a|), stable for any a
-			s += max(af, 0) + math.Log1p(math.Exp(-math.Abs(af))) - float64(x[i])*af
+			s += max(af, 0) + math.Log1p(math.Exp(-math.Abs(af))) - float64(float64(x[i])*af)
 		}
 		return s
 	}
 	for i, v := range x {
 		d := float64(y[i] - v)
-		s += d * d
+		s += float64(d * d) // float64(…): rounded, never fused (canon)
 	}
 	return s
 }

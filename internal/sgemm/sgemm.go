@@ -186,7 +186,7 @@ func store(c []float32, ldc, i0, j0, rows, cols int, alpha, beta float32, tile *
 			}
 		default:
 			for j, v := range src {
-				dst[j] = alpha*v + beta*dst[j]
+				dst[j] = float32(alpha*v) + float32(beta*dst[j]) // rounded, never fused
 			}
 		}
 	}

@@ -29,7 +29,6 @@ const (
 	sparseWidth   = 128 // columns of C per call of sparseKernel
 )
 
-
 // isSparse reports whether A (m×k, not transposed) is sparse enough to take
 // the sparse path, from a sample of up to 32 of its rows.
 func isSparse(m, n, k int, alpha, beta float32, a []float32, lda int) bool {
