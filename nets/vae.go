@@ -7,6 +7,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/aegraph/aegraph/graph"
+	"github.com/aegraph/aegraph/graph/ops"
 	"github.com/aegraph/aegraph/train"
 )
 
@@ -48,7 +49,7 @@ func (n VAE) Encoder(b *graph.Builder, x *G.Node) *G.Node {
 	mu := dense("mu", h, n.Latent, graph.Identity)
 	logVar := dense("logvar", h, n.Latent, graph.Identity)
 	b.Output("logvar", logVar) // log σ², for cmd/ae encode -logvar
-	variance := b.Op1(G.Exp, logVar)
+	variance := b.Op1(ops.Exp, logVar)
 
 	// Σ_j over k code units, mean over the batch = k · mean over both.
 	terms := b.Op2(G.Sub, b.Op2(G.Add, logVar, b.Scalar(1)), b.Op2(G.Add, b.Op1(G.Square, mu), variance))
@@ -59,7 +60,7 @@ func (n VAE) Encoder(b *graph.Builder, x *G.Node) *G.Node {
 		return mu
 	}
 	eps := b.Gaussian("eps", b.Batch, n.Latent)
-	sigma := b.Op1(G.Exp, b.Scale(0.5, logVar))
+	sigma := b.Op1(ops.Exp, b.Scale(0.5, logVar))
 	return b.Op2(G.Add, mu, b.Op2(G.HadamardProd, sigma, eps))
 }
 

@@ -47,7 +47,7 @@ func (j *elemJob[T]) activate(kind actKind, y, a []T, sigm func(T) T) {
 }
 
 // actBack sets da (in j.a) from the activation's output y and gradient g:
-// g·[y > 0] for ReLU, g·y·(1 − y) for the sigmoid.
+// g·[y > 0] for ReLU, g·y·(1 − y) for the sigmoid, g·y for exp.
 func (j *elemJob[T]) actBack(kind actKind, da, y, g []T) {
 	*j = elemJob[T]{pass: actBackPass, act: kind, a: da, y: y, g: g, parts: j.parts}
 	j.do(len(y))
@@ -127,6 +127,17 @@ func (j *elemJob[T]) Run(w, workers int) {
 
 func (j *elemJob[T]) activateChunk(y, a []T) {
 	switch {
+	case j.act == expKind:
+		if y32, ok := any(y).([]float32); ok {
+			a32 := any(a).([]float32)
+			for i, v := range a32 {
+				y32[i] = vmath.Exp32(v)
+			}
+			return
+		}
+		for i, v := range a {
+			y[i] = T(math.Exp(float64(v)))
+		}
 	case j.act == reluKind:
 		if y32, ok := any(y).([]float32); ok {
 			vmath.ReLU(y32, any(a).([]float32)) // 16 at a time
@@ -158,6 +169,12 @@ func (j *elemJob[T]) actBackChunk(da, y, g []T) {
 			} else {
 				da[i] = 0
 			}
+		}
+		return
+	}
+	if j.act == expKind {
+		for i, v := range y {
+			da[i] = g[i] * v
 		}
 		return
 	}

@@ -188,6 +188,7 @@ type actKind int
 const (
 	reluKind actKind = iota
 	sigmoidKind
+	expKind
 )
 
 type actOp struct {
@@ -208,6 +209,13 @@ func ReLU(a *G.Node) (*G.Node, error) {
 // Sigmoid is 1/(1 + e^−a), element-wise, for a of any shape.
 func Sigmoid(a *G.Node) (*G.Node, error) {
 	return G.ApplyOp(&actOp{fused{name: "sigmoid"}, sigmoidKind}, a)
+}
+
+// Exp is e^a, element-wise, for a of any shape: vmath.Exp32 in float32, the
+// same bits on every CPU (Gorgonia's G.Exp calls a library exp whose
+// result differs by architecture).
+func Exp(a *G.Node) (*G.Node, error) {
+	return G.ApplyOp(&actOp{fused{name: "exp"}, expKind}, a)
 }
 
 func (*actOp) Arity() int { return 1 }
@@ -250,7 +258,7 @@ func (*actBackOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 }
 
 // Do computes ∂a from the activation's output y and the gradient g of y:
-// g·[y > 0] for ReLU, g·y·(1 − y) for the sigmoid.
+// g·[y > 0] for ReLU, g·y·(1 − y) for the sigmoid, g·y for exp.
 func (op *actBackOp) Do(in ...G.Value) (G.Value, error) {
 	y, g, err := densePair(op.name, in[0], in[1], -1)
 	if err != nil {

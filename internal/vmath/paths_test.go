@@ -311,3 +311,35 @@ func BenchmarkPaths(b *testing.B) {
 	}
 	_ = sink
 }
+
+// TestExp32: the canonical e^x within 3 ulp of math.Exp over the normal
+// range, +Inf past it, ±0 and subnormals below it, NaN for NaN.
+func TestExp32(t *testing.T) {
+	xs := specialValues()
+	for i := range 20001 {
+		xs = append(xs, -104+float32(i)*(88.7+104)/20000)
+	}
+	for _, x := range xs {
+		got := Exp32(x)
+		want := math.Exp(float64(x))
+		switch {
+		case x != x:
+			if got == got {
+				t.Errorf("e^NaN = %v", got)
+			}
+		case want > math.MaxFloat32:
+			if !math.IsInf(float64(got), 1) {
+				t.Errorf("e^%v = %v, want +Inf", x, got)
+			}
+		case want < 1.1754944e-38: // subnormal: within 3 of their ulps
+			if d := math.Abs(float64(got) - want); d > 3*1.4013e-45 {
+				t.Errorf("e^%v = %v, want %v", x, got, want)
+			}
+		default:
+			ulp := float64(math.Nextafter32(float32(want), float32(math.Inf(1))) - float32(want))
+			if d := math.Abs(float64(got) - want); d > 3*ulp {
+				t.Errorf("e^%v = %v, want %v (%.1f ulp)", x, got, want, d/ulp)
+			}
+		}
+	}
+}

@@ -107,6 +107,38 @@ func expNegAbs(x float32) float32 {
 	return p * math.Float32frombits(uint32(int32(kf)+127)<<23)
 }
 
+// Exp32 is e^x in float32 arithmetic, within 3 ulp, the same bits on every
+// CPU (a library's exp is not: Go's and math32's differ by architecture and
+// by CPU features): x = k·ln2 + r as in expNegAbs, e^r by the same
+// polynomial, scaled by 2^k in two exact halves so that k may reach 128 or
+// fall to −150. +Inf above 88.72284, 0 below −104, NaN for NaN.
+func Exp32(x float32) float32 {
+	switch {
+	case x != x:
+		return x
+	case x > 88.72284:
+		return float32(math.Inf(1))
+	case x < -104:
+		return 0
+	}
+	kf := float32(math.RoundToEven(float64(float32(x * log2e))))
+	r := canon.FMA(-kf, ln2hi, x)
+	r = canon.FMA(-kf, ln2lo, r)
+	p := canon.FMA(1.0/720, r, 1.0/120)
+	p = canon.FMA(p, r, 1.0/24)
+	p = canon.FMA(p, r, 1.0/6)
+	p = canon.FMA(p, r, 0.5)
+	p = canon.FMA(p, r, 1)
+	p = canon.FMA(p, r, 1)
+	k1 := int32(kf) / 2
+	k2 := int32(kf) - k1
+	p = float32(p * pow2(k1)) // exact: p·2^k1 is a normal number
+	return p * pow2(k2)
+}
+
+// pow2 is 2^k for k in [−126, 127].
+func pow2(k int32) float32 { return math.Float32frombits(uint32(k+127) << 23) }
+
 // AdamParams are the constants of one Adam step: the moments' decay rates,
 // the step lr/c1 (c1 = 1 − β1^t) and 1/√c2 (c2 = 1 − β2^t), and ε.
 type AdamParams struct {
