@@ -12,6 +12,7 @@ import (
 
 	"github.com/aegraph/aegraph/graph"
 	"github.com/aegraph/aegraph/internal/par"
+	"github.com/aegraph/aegraph/internal/testhook"
 )
 
 // Config says how a Trainer trains. Its zero fields take the defaults below
@@ -251,6 +252,13 @@ func (t *Trainer) RunEpoch(ctx context.Context, data graph.Data, progress Progre
 	}
 	mean := t.LossSum / float64(steps)
 	t.Epoch++
+	if testhook.AfterEpoch != nil {
+		params := make([][]float32, len(t.learn))
+		for i, n := range t.learn {
+			params[i], _ = n.Value().Data().([]float32)
+		}
+		testhook.AfterEpoch(t.Epoch, params)
+	}
 	t.Step, t.LossSum = 0, 0
 	return mean, nil
 }

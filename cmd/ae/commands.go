@@ -14,6 +14,7 @@ import (
 	"github.com/aegraph/aegraph/anomaly"
 	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/internal/atomicfile"
+	"github.com/aegraph/aegraph/internal/isa"
 	"github.com/aegraph/aegraph/nets"
 	"github.com/aegraph/aegraph/plots"
 	"github.com/aegraph/aegraph/run"
@@ -62,6 +63,7 @@ func runInfo(_ context.Context, e *env, args []string) error {
 		fmt.Fprintf(w, "; last: train loss %.6g, test loss %.6g, test MSE %.6g", m.TrainLoss, m.TestLoss, m.TestMSE)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintf(w, "kernels  %s: the same bits on every path\n", isa.Describe())
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aegraph/aegraph/anomaly"
 	"github.com/aegraph/aegraph/datasets"
+	"github.com/aegraph/aegraph/internal/isa"
 	"github.com/aegraph/aegraph/run"
 )
 
@@ -85,6 +86,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"net": r.Config.Net, "input": r.Model.Shape, "input_size": r.Model.Dim,
 		"code": r.Model.Code, "code_size": r.Model.CodeSize(), "scale": r.Scale().Kind,
 		"classes": r.Config.Classes, "epochs": len(r.History), "run": r.Dir,
+		"kernels": string(isa.Current()),
 	}
 	if !math.IsNaN(s.threshold) {
 		s.info["threshold"] = s.threshold

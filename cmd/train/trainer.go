@@ -19,6 +19,7 @@ import (
 	"github.com/aegraph/aegraph/datasets"
 	"github.com/aegraph/aegraph/graph/ops"
 	"github.com/aegraph/aegraph/internal/atomicfile"
+	"github.com/aegraph/aegraph/internal/isa"
 	"github.com/aegraph/aegraph/run"
 	"github.com/aegraph/aegraph/train"
 )
@@ -144,8 +145,9 @@ func (t *trainer) train(ctx context.Context) error {
 			fmt.Fprintf(t.stdout, "; %d files without an image ending skipped", d.Skipped)
 		}
 		fmt.Fprintln(t.stdout)
-		fmt.Fprintf(t.stdout, "training %s (%d parameters, code %v, loss %s) on %d samples, %d steps of %d per epoch, %s BLAS; run folder %s\n",
-			c.Net, t.Model.Params.Size(), t.Model.Code, c.Loss, t.data.Train.Len(), steps, c.Train.Batch, ops.BLAS(), t.Dir)
+		fmt.Fprintf(t.stdout, "training %s (%d parameters, code %v, loss %s) on %d samples, %d steps of %d per epoch; run folder %s\n",
+			c.Net, t.Model.Params.Size(), t.Model.Code, c.Loss, t.data.Train.Len(), steps, c.Train.Batch, t.Dir)
+		fmt.Fprintf(t.stdout, "kernels %s, %s BLAS\n", isa.Describe(), ops.BLAS())
 	} else {
 		fmt.Fprintf(t.stdout, "resuming %s at epoch %d, step %d of %d; run folder %s\n", c.Net, tr.Epoch+1, tr.Step, steps, t.Dir)
 	}

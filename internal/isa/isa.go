@@ -76,15 +76,20 @@ func Current() Path {
 // "avx2 (AEGRAPH_CPU; this amd64 CPU has generic, avx2, avx512)".
 func Describe() string {
 	p := Current()
-	names := make([]string, len(supported))
-	for i, s := range supported {
-		names[i] = string(s)
-	}
-	has := strings.Join(names, ", ")
+	has := names()
 	if forced {
 		return fmt.Sprintf("%s (set by %s; this %s CPU has %s)", p, Env, runtime.GOARCH, has)
 	}
 	return fmt.Sprintf("%s (the best of %s on this %s CPU)", p, has, runtime.GOARCH)
+}
+
+// names lists the supported paths: "generic, avx2, avx512".
+func names() string {
+	n := make([]string, len(supported))
+	for i, s := range supported {
+		n[i] = string(s)
+	}
+	return strings.Join(n, ", ")
 }
 
 // Parse checks a path's name (as AEGRAPH_CPU gives it) against this CPU;
@@ -98,7 +103,7 @@ func Parse(name string) (Path, error) {
 		return "", fmt.Errorf("%s=%s: not a path (generic, avx2, avx512, neon or auto)", Env, name)
 	}
 	if !slices.Contains(supported, n) {
-		return "", fmt.Errorf("%s=%s: this %s CPU has no %s (it runs %s)", Env, name, runtime.GOARCH, n, strings.Trim(fmt.Sprint(supported), "[]"))
+		return "", fmt.Errorf("%s=%s: this %s CPU has no %s (it runs %s)", Env, name, runtime.GOARCH, n, names())
 	}
 	return n, nil
 }

@@ -9,6 +9,7 @@ package testhook
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,6 +26,11 @@ var BeforeDataRead func(path string)
 // (package atomicfile).
 var BeforeRename func(tmp, path string)
 
+// AfterEpoch, when set, is called with the epoch's number (1 = the first)
+// and the learned parameters' values at the end of each training epoch
+// (package train).
+var AfterEpoch func(epoch int, params [][]float32)
+
 // The variables that set the hooks, and the lines a stopped program prints
 // to stderr.
 const (
@@ -37,6 +43,12 @@ const (
 	// named NAME prints HangWriteMarker and stops before its rename.
 	HangWriteEnv    = "AEGRAPH_TEST_HANG_WRITE"
 	HangWriteMarker = "test hook: hanging before rename"
+
+	// PoisonEnv=N: at the end of epoch N the first weight becomes +Inf,
+	// prints PoisonMarker: weights that diverged while every step's loss
+	// stayed finite, whatever the CPU's rounding.
+	PoisonEnv    = "AEGRAPH_TEST_POISON_WEIGHTS"
+	PoisonMarker = "test hook: a weight set to +Inf after epoch"
 )
 
 // Install sets the hooks that the environment asks for, printing to w.
@@ -50,6 +62,18 @@ func Install(w io.Writer) error {
 		}
 	default:
 		return fmt.Errorf("%s=%q: want 1", StallDataEnv, v)
+	}
+	if v := os.Getenv(PoisonEnv); v != "" {
+		e, err := strconv.Atoi(v)
+		if err != nil || e < 1 {
+			return fmt.Errorf("%s=%q: want an epoch ≥ 1", PoisonEnv, v)
+		}
+		AfterEpoch = func(epoch int, params [][]float32) {
+			if epoch == e && len(params) > 0 && len(params[0]) > 0 {
+				params[0][0] = float32(math.Inf(1))
+				fmt.Fprintln(w, PoisonMarker, epoch)
+			}
+		}
 	}
 	v := os.Getenv(HangWriteEnv)
 	if v == "" {
