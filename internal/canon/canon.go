@@ -30,22 +30,28 @@ func fmaOdd(a, b, c float32) float32 {
 	p := float64(a) * float64(b)
 	cc := float64(c)
 	s := p + cc
+	// Rounding s to float32 is correct unless s sits exactly half-way
+	// between two float32s (the low 29 of its 52 fraction bits are
+	// 1000…0), where the first rounding may have made the tie, or unless s
+	// is in float32's subnormal range, where the half-way point is higher
+	// up. Then round s to odd first.
+	bits := math.Float64bits(s)
+	if bits&(1<<29-1) != 1<<28 && bits&(0x7ff<<52) > 0x380<<52 {
+		return float32(s)
+	}
 	if math.IsInf(s, 0) || math.IsNaN(s) {
 		return float32(s)
 	}
 	// two-sum: p + cc = s + e exactly.
 	bb := s - p
 	e := (p - (s - bb)) + (cc - bb)
-	if e != 0 {
-		bits := math.Float64bits(s)
-		if bits&1 == 0 { // round to odd: move to the odd neighbour on e's side
-			if (e > 0) == (s > 0) {
-				bits++
-			} else {
-				bits--
-			}
-			s = math.Float64frombits(bits)
+	if e != 0 && bits&1 == 0 { // round to odd: move to the odd neighbour on e's side
+		if (e > 0) == (s > 0) {
+			bits++
+		} else {
+			bits--
 		}
+		s = math.Float64frombits(bits)
 	}
 	return float32(s)
 }
