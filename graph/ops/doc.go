@@ -31,7 +31,7 @@
 // until the next run of the machine), shares element-wise work among the
 // cores in fixed chunks (so the result does not depend on the number of
 // cores), and computes float32 matrix products with the BLAS that UseBLAS
-// selects: by default an AVX-512 kernel in Go assembly (package
-// internal/sgemm) where the CPU has it, gonum's elsewhere. float64 graphs
-// (gradient checks) use gonum's.
+// selects: by default package internal/sgemm (Go assembly for AVX-512,
+// AVX2 and NEON, plain Go elsewhere, the same bits on every CPU). float64
+// graphs (gradient checks) use gonum's.
 package ops
