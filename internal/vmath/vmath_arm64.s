@@ -16,12 +16,16 @@
 //
 // The exp (expNegAbs) takes x in one register and leaves e^−|x| in another,
 // through t (then r), k (then 2^k) and the Horner pair p, p′:
-//	t = x | sign; t = max(t, −87)   FMAX: t is never ±0 against −87, and a
-//	                                NaN t gives NaN, as expNegAbs's early return
-//	k = frintn(t·log2e)
-//	r = t − k·ln2hi − k·ln2lo       two FMLS
+//	t = x | sign, then t = max(t, −87)
+//	k = frintn(t·log2e), the product rounded
+//	r = t − k·ln2hi, then r = r − k·ln2lo          two FMLS
 //	p = 1/120 + (1/720)·r, then p = c + p·r for c = 1/24, 1/6, 1/2, 1, 1
-//	e = p·2^k, 2^k = (fcvtzs(k) << 23) + (127 << 23), built in integers
+//	e = p·2^k, 2^k's bits = (fcvtzs(k) << 23) + (127 << 23), in integers
+// FMAX(t, −87) is Go's "if t < −87 { t = −87 }" here: they part only for a
+// NaN (Go keeps t, FMAX gives a NaN: NaN either way) and for a pair of
+// zeros, which −87 is not. k is integral and in [−126, 0], so fcvtzs is
+// exact; a NaN's k converts to 0 and e = NaN·1 is NaN, as expNegAbs returns
+// NaN early.
 
 // func sigmoidNEON(y, x *float32, n int, c *[8]float32)
 // y[i] = σ(x[i]) for n values, n a multiple of 16, as Sigmoid32 computes it:
@@ -65,9 +69,9 @@ sigloop:
 	VFMLA V4.S4, V1.S4, V3.S4 // p = fma(p, r, 1)
 	VMOV V24.B16, V4.B16
 	VFMLA V3.S4, V1.S4, V4.S4 // p = fma(p, r, 1)
-	WORD $0x4ea1b842 // fcvtzs v2.4s, v2.4s: int32(k), exact: k is integral in [−126, 0] (0 for NaN)
-	VSHL $23, V2.S4, V2.S4
-	VADD V24.S4, V2.S4, V2.S4 // (k + 127) << 23: 2^k (+ 1.0's bits, 127 << 23)
+	WORD $0x4ea1b842 // fcvtzs v2.4s, v2.4s: int32(k)
+	VSHL $23, V2.S4, V2.S4 // k << 23
+	VADD V24.S4, V2.S4, V2.S4 // + 1.0's bits, 127 << 23: 2^k
 	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s: e = p·2^k
 	WORD $0x4e24d705 // fadd v5.4s, v24.4s, v4.4s: 1 + e
 	WORD $0x6e25ff05 // fdiv v5.4s, v24.4s, v5.4s: q = 1/(1 + e)
@@ -249,9 +253,9 @@ bceloop:
 	VFMLA V4.S4, V1.S4, V3.S4 // p = fma(p, r, 1)
 	VMOV V21.B16, V4.B16
 	VFMLA V3.S4, V1.S4, V4.S4 // p = fma(p, r, 1)
-	WORD $0x4ea1b842 // fcvtzs v2.4s, v2.4s: int32(k), exact: k is integral in [−126, 0] (0 for NaN)
-	VSHL $23, V2.S4, V2.S4
-	VADD V21.S4, V2.S4, V2.S4 // (k + 127) << 23: 2^k (+ 1.0's bits, 127 << 23)
+	WORD $0x4ea1b842 // fcvtzs v2.4s, v2.4s: int32(k)
+	VSHL $23, V2.S4, V2.S4 // k << 23
+	VADD V21.S4, V2.S4, V2.S4 // + 1.0's bits, 127 << 23: 2^k
 	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s: e = p·2^k
 	WORD $0x4e24d5a1 // fadd v1.4s, v13.4s, v4.4s: 2 + e
 	WORD $0x6e21fc81 // fdiv v1.4s, v4.4s, v1.4s: s = e/(2 + e)
@@ -298,9 +302,9 @@ bceloop:
 	VFMLA V4.S4, V1.S4, V3.S4 // p = fma(p, r, 1)
 	VMOV V21.B16, V4.B16
 	VFMLA V3.S4, V1.S4, V4.S4 // p = fma(p, r, 1)
-	WORD $0x4ea1b842 // fcvtzs v2.4s, v2.4s: int32(k), exact: k is integral in [−126, 0] (0 for NaN)
-	VSHL $23, V2.S4, V2.S4
-	VADD V21.S4, V2.S4, V2.S4 // (k + 127) << 23: 2^k (+ 1.0's bits, 127 << 23)
+	WORD $0x4ea1b842 // fcvtzs v2.4s, v2.4s: int32(k)
+	VSHL $23, V2.S4, V2.S4 // k << 23
+	VADD V21.S4, V2.S4, V2.S4 // + 1.0's bits, 127 << 23: 2^k
 	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s: e = p·2^k
 	WORD $0x4e24d5a1 // fadd v1.4s, v13.4s, v4.4s: 2 + e
 	WORD $0x6e21fc81 // fdiv v1.4s, v4.4s, v1.4s: s = e/(2 + e)
@@ -347,9 +351,9 @@ bceloop:
 	VFMLA V4.S4, V1.S4, V3.S4 // p = fma(p, r, 1)
 	VMOV V21.B16, V4.B16
 	VFMLA V3.S4, V1.S4, V4.S4 // p = fma(p, r, 1)
-	WORD $0x4ea1b842 // fcvtzs v2.4s, v2.4s: int32(k), exact: k is integral in [−126, 0] (0 for NaN)
-	VSHL $23, V2.S4, V2.S4
-	VADD V21.S4, V2.S4, V2.S4 // (k + 127) << 23: 2^k (+ 1.0's bits, 127 << 23)
+	WORD $0x4ea1b842 // fcvtzs v2.4s, v2.4s: int32(k)
+	VSHL $23, V2.S4, V2.S4 // k << 23
+	VADD V21.S4, V2.S4, V2.S4 // + 1.0's bits, 127 << 23: 2^k
 	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s: e = p·2^k
 	WORD $0x4e24d5a1 // fadd v1.4s, v13.4s, v4.4s: 2 + e
 	WORD $0x6e21fc81 // fdiv v1.4s, v4.4s, v1.4s: s = e/(2 + e)
@@ -396,9 +400,9 @@ bceloop:
 	VFMLA V4.S4, V1.S4, V3.S4 // p = fma(p, r, 1)
 	VMOV V21.B16, V4.B16
 	VFMLA V3.S4, V1.S4, V4.S4 // p = fma(p, r, 1)
-	WORD $0x4ea1b842 // fcvtzs v2.4s, v2.4s: int32(k), exact: k is integral in [−126, 0] (0 for NaN)
-	VSHL $23, V2.S4, V2.S4
-	VADD V21.S4, V2.S4, V2.S4 // (k + 127) << 23: 2^k (+ 1.0's bits, 127 << 23)
+	WORD $0x4ea1b842 // fcvtzs v2.4s, v2.4s: int32(k)
+	VSHL $23, V2.S4, V2.S4 // k << 23
+	VADD V21.S4, V2.S4, V2.S4 // + 1.0's bits, 127 << 23: 2^k
 	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s: e = p·2^k
 	WORD $0x4e24d5a1 // fadd v1.4s, v13.4s, v4.4s: 2 + e
 	WORD $0x6e21fc81 // fdiv v1.4s, v4.4s, v1.4s: s = e/(2 + e)
