@@ -1,0 +1,682 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The AVX2+FMA kernels: kernel_amd64.s's sums, term for term and in the same
+// order, on the 16 YMM registers of a CPU without AVX-512.
+
+// func kernelAVX2(k int, a *float32, ai, ap int, b *float32, bp int, c *float32, ldc int, add bool)
+// Tile C[0:12, 0:32] (row stride ldc floats) = (add ? C : 0) + Σ_p A[i, p]·B[p, j]
+// with A[i, p] = a[i*ai + p*ap] and B[p, j] = b[p*bp + j], as kernelAVX512.
+// Sixteen YMM registers hold a 6×16 quarter of the tile (BLIS's Haswell
+// kernel): Y0–Y11 its sums, two per row, Y12–Y13 a row of B, Y14–Y15 values
+// of A broadcast. The quarters run rows 0–5 and 6–11 of columns 0–15, then
+// of columns 16–31, so that each half of B is read twice in a row; each
+// runs the whole of k, in order, and is then stored (or added) to C. SI
+// numbers the quarter. The loop takes two steps of p at a time (one step
+// first when k is odd): rows 0–2 of step p are read from R8, 3–5 from R9,
+// and of step p+1 from R10 and R11, each base plus 0, 1 or 2 times ai
+// (R12); B's row p is at DI, p+1 at DI plus bp (R14).
+TEXT ·kernelAVX2(SB), NOSPLIT, $0-65
+	MOVQ ai+16(FP), R12
+	SHLQ $2, R12
+	MOVQ ap+24(FP), R13
+	SHLQ $2, R13
+	MOVQ bp+40(FP), R14
+	SHLQ $2, R14
+	MOVQ ldc+56(FP), BX
+	SHLQ $2, BX
+	LEAQ (R12)(R12*2), R15
+	XORQ SI, SI
+quarter: // rows 6·(SI&1) of A and C, columns 16·(SI>>1) (R11 bytes) of B and C
+	MOVQ SI, AX
+	ANDQ $1, AX
+	MOVQ SI, R11
+	SHRQ $1, R11
+	SHLQ $6, R11
+	MOVQ AX, CX
+	IMULQ R15, CX
+	MOVQ a+8(FP), R8
+	LEAQ (R8)(CX*2), R8
+	LEAQ (R8)(R15*1), R9
+	MOVQ b+32(FP), DI
+	ADDQ R11, DI
+	IMULQ BX, AX
+	LEAQ (AX)(AX*2), AX
+	MOVQ c+48(FP), DX
+	LEAQ (DX)(AX*2), DX
+	ADDQ R11, DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	MOVQ k+0(FP), CX
+	LEAQ (R8)(R13*1), R10 // step p+1
+	LEAQ (R9)(R13*1), R11
+	TESTQ $1, CX
+	JZ pairs // k even
+	VMOVUPS (DI), Y12
+	VMOVUPS 32(DI), Y13
+	VBROADCASTSS (R8), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (R8)(R12*1), Y15
+	VFMADD231PS Y12, Y15, Y2
+	VFMADD231PS Y13, Y15, Y3
+	VBROADCASTSS (R8)(R12*2), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (R9), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VBROADCASTSS (R9)(R12*1), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS (R9)(R12*2), Y15
+	VFMADD231PS Y12, Y15, Y10
+	VFMADD231PS Y13, Y15, Y11
+	MOVQ R10, R8
+	MOVQ R11, R9
+	ADDQ R13, R10
+	ADDQ R13, R11
+	ADDQ R14, DI
+	DECQ CX
+	JZ done
+pairs:
+	SHRQ $1, CX
+	JZ done
+	SHLQ $1, R13 // two steps of A
+loop:
+	VMOVUPS (DI), Y12
+	VMOVUPS 32(DI), Y13
+	VBROADCASTSS (R8), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (R8)(R12*1), Y15
+	VFMADD231PS Y12, Y15, Y2
+	VFMADD231PS Y13, Y15, Y3
+	VBROADCASTSS (R8)(R12*2), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (R9), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VBROADCASTSS (R9)(R12*1), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS (R9)(R12*2), Y15
+	VFMADD231PS Y12, Y15, Y10
+	VFMADD231PS Y13, Y15, Y11
+	VMOVUPS (DI)(R14*1), Y12
+	VMOVUPS 32(DI)(R14*1), Y13
+	VBROADCASTSS (R10), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (R10)(R12*1), Y15
+	VFMADD231PS Y12, Y15, Y2
+	VFMADD231PS Y13, Y15, Y3
+	VBROADCASTSS (R10)(R12*2), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (R11), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VBROADCASTSS (R11)(R12*1), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS (R11)(R12*2), Y15
+	VFMADD231PS Y12, Y15, Y10
+	VFMADD231PS Y13, Y15, Y11
+	ADDQ R13, R8
+	ADDQ R13, R9
+	ADDQ R13, R10
+	ADDQ R13, R11
+	LEAQ (DI)(R14*2), DI
+	DECQ CX
+	JNZ loop
+	SHRQ $1, R13
+done: // C's rows 0–2 from DX, 3–5 from AX
+	LEAQ (BX)(BX*2), AX
+	ADDQ DX, AX
+	MOVBLZX add+64(FP), CX
+	TESTQ CX, CX
+	JZ store
+	VADDPS (DX), Y0, Y0
+	VADDPS 32(DX), Y1, Y1
+	VADDPS (DX)(BX*1), Y2, Y2
+	VADDPS 32(DX)(BX*1), Y3, Y3
+	VADDPS (DX)(BX*2), Y4, Y4
+	VADDPS 32(DX)(BX*2), Y5, Y5
+	VADDPS (AX), Y6, Y6
+	VADDPS 32(AX), Y7, Y7
+	VADDPS (AX)(BX*1), Y8, Y8
+	VADDPS 32(AX)(BX*1), Y9, Y9
+	VADDPS (AX)(BX*2), Y10, Y10
+	VADDPS 32(AX)(BX*2), Y11, Y11
+store:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, (DX)(BX*1)
+	VMOVUPS Y3, 32(DX)(BX*1)
+	VMOVUPS Y4, (DX)(BX*2)
+	VMOVUPS Y5, 32(DX)(BX*2)
+	VMOVUPS Y6, (AX)
+	VMOVUPS Y7, 32(AX)
+	VMOVUPS Y8, (AX)(BX*1)
+	VMOVUPS Y9, 32(AX)(BX*1)
+	VMOVUPS Y10, (AX)(BX*2)
+	VMOVUPS Y11, 32(AX)(BX*2)
+	INCQ SI
+	CMPQ SI, $4
+	JLT quarter
+	VZEROUPPER
+	RET
+
+// func sparseAVX2(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, add bool)
+// C[0:128] = (add ? C : 0) + Σ_q val[q]·B[idx[q], 0:128], B's rows ldb floats
+// apart, as sparseAVX512: in two passes over the list, each summing 64
+// columns in Y0–Y7 (fused multiply-adds in the order of q), with val[q]
+// broadcast in Y8.
+TEXT ·sparseAVX2(SB), NOSPLIT, $0-49
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	MOVQ c+40(FP), DX
+	MOVBLZX add+48(FP), BX
+	MOVL $2, R10
+spass:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ nnz+0(FP), CX
+	MOVQ idx+8(FP), SI
+	MOVQ val+16(FP), R8
+	TESTQ CX, CX
+	JZ sdone
+sloop:
+	MOVLQZX (SI), AX
+	IMULQ R9, AX
+	VBROADCASTSS (R8), Y8
+	VFMADD231PS (DI)(AX*1), Y8, Y0
+	VFMADD231PS 32(DI)(AX*1), Y8, Y1
+	VFMADD231PS 64(DI)(AX*1), Y8, Y2
+	VFMADD231PS 96(DI)(AX*1), Y8, Y3
+	VFMADD231PS 128(DI)(AX*1), Y8, Y4
+	VFMADD231PS 160(DI)(AX*1), Y8, Y5
+	VFMADD231PS 192(DI)(AX*1), Y8, Y6
+	VFMADD231PS 224(DI)(AX*1), Y8, Y7
+	ADDQ $4, SI
+	ADDQ $4, R8
+	DECQ CX
+	JNZ sloop
+sdone:
+	TESTQ BX, BX
+	JZ sstore
+	VADDPS (DX), Y0, Y0
+	VADDPS 32(DX), Y1, Y1
+	VADDPS 64(DX), Y2, Y2
+	VADDPS 96(DX), Y3, Y3
+	VADDPS 128(DX), Y4, Y4
+	VADDPS 160(DX), Y5, Y5
+	VADDPS 192(DX), Y6, Y6
+	VADDPS 224(DX), Y7, Y7
+sstore:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
+	ADDQ $256, DI
+	ADDQ $256, DX
+	DECQ R10
+	JNZ spass
+	VZEROUPPER
+	RET
+
+// laneMask is 16 int32s of all ones, then 16 of zeros: the 8 from
+// laneMask+4·(16-w) select the first w lanes of a YMM register (w ≤ 16),
+// the 8 after them the next 8.
+DATA laneMask<>+0(SB)/4, $-1
+DATA laneMask<>+4(SB)/4, $-1
+DATA laneMask<>+8(SB)/4, $-1
+DATA laneMask<>+12(SB)/4, $-1
+DATA laneMask<>+16(SB)/4, $-1
+DATA laneMask<>+20(SB)/4, $-1
+DATA laneMask<>+24(SB)/4, $-1
+DATA laneMask<>+28(SB)/4, $-1
+DATA laneMask<>+32(SB)/4, $-1
+DATA laneMask<>+36(SB)/4, $-1
+DATA laneMask<>+40(SB)/4, $-1
+DATA laneMask<>+44(SB)/4, $-1
+DATA laneMask<>+48(SB)/4, $-1
+DATA laneMask<>+52(SB)/4, $-1
+DATA laneMask<>+56(SB)/4, $-1
+DATA laneMask<>+60(SB)/4, $-1
+DATA laneMask<>+64(SB)/4, $0
+DATA laneMask<>+68(SB)/4, $0
+DATA laneMask<>+72(SB)/4, $0
+DATA laneMask<>+76(SB)/4, $0
+DATA laneMask<>+80(SB)/4, $0
+DATA laneMask<>+84(SB)/4, $0
+DATA laneMask<>+88(SB)/4, $0
+DATA laneMask<>+92(SB)/4, $0
+DATA laneMask<>+96(SB)/4, $0
+DATA laneMask<>+100(SB)/4, $0
+DATA laneMask<>+104(SB)/4, $0
+DATA laneMask<>+108(SB)/4, $0
+DATA laneMask<>+112(SB)/4, $0
+DATA laneMask<>+116(SB)/4, $0
+DATA laneMask<>+120(SB)/4, $0
+DATA laneMask<>+124(SB)/4, $0
+GLOBL laneMask<>(SB), RODATA|NOPTR, $128
+
+// func sparseColsAVX2(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, cols int, add bool)
+// sparseAVX2 for the first cols (1 to 16) of 16 columns: C[0:cols] = (add ?
+// C : 0) + Σ_q val[q]·B[idx[q], 0:cols]. The sums are Y0 (columns 0–7) and
+// Y1 (8–15), val[q] is broadcast in Y8. With fewer than 16 columns, B and C
+// are read and written by VMASKMOVPS under the lane masks Y14 and Y15, so
+// the other columns are neither read nor written.
+TEXT ·sparseColsAVX2(SB), NOSPLIT, $0-57
+	MOVQ nnz+0(FP), CX
+	MOVQ idx+8(FP), SI
+	MOVQ val+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	MOVQ c+40(FP), DX
+	MOVQ cols+48(FP), BX
+	MOVBLZX add+56(FP), R10
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	CMPQ BX, $16
+	JEQ full
+	LEAQ laneMask<>+64(SB), AX
+	SHLQ $2, BX
+	SUBQ BX, AX
+	VMOVDQU (AX), Y14
+	VMOVDQU 32(AX), Y15
+	TESTQ CX, CX
+	JZ mdone
+mloop:
+	MOVLQZX (SI), AX
+	IMULQ R9, AX
+	VBROADCASTSS (R8), Y8
+	VMASKMOVPS (DI)(AX*1), Y14, Y2
+	VMASKMOVPS 32(DI)(AX*1), Y15, Y3
+	VFMADD231PS Y2, Y8, Y0
+	VFMADD231PS Y3, Y8, Y1
+	ADDQ $4, SI
+	ADDQ $4, R8
+	DECQ CX
+	JNZ mloop
+mdone:
+	TESTQ R10, R10
+	JZ mstore
+	VMASKMOVPS (DX), Y14, Y2
+	VMASKMOVPS 32(DX), Y15, Y3
+	VADDPS Y2, Y0, Y0
+	VADDPS Y3, Y1, Y1
+mstore:
+	VMASKMOVPS Y0, Y14, (DX)
+	VMASKMOVPS Y1, Y15, 32(DX)
+	VZEROUPPER
+	RET
+full:
+	TESTQ CX, CX
+	JZ fdone
+floop:
+	MOVLQZX (SI), AX
+	IMULQ R9, AX
+	VBROADCASTSS (R8), Y8
+	VFMADD231PS (DI)(AX*1), Y8, Y0
+	VFMADD231PS 32(DI)(AX*1), Y8, Y1
+	ADDQ $4, SI
+	ADDQ $4, R8
+	DECQ CX
+	JNZ floop
+fdone:
+	TESTQ R10, R10
+	JZ fstore
+	VADDPS (DX), Y0, Y0
+	VADDPS 32(DX), Y1, Y1
+fstore:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VZEROUPPER
+	RET
+
+// compressPerm[m] is 8 bytes: the positions of m's set bits, lowest first,
+// then zeros; VPERMPS by them gathers the values an 8-bit mask selects.
+DATA compressPerm<>+0(SB)/8, $0x0000000000000000
+DATA compressPerm<>+8(SB)/8, $0x0000000000000000
+DATA compressPerm<>+16(SB)/8, $0x0000000000000001
+DATA compressPerm<>+24(SB)/8, $0x0000000000000100
+DATA compressPerm<>+32(SB)/8, $0x0000000000000002
+DATA compressPerm<>+40(SB)/8, $0x0000000000000200
+DATA compressPerm<>+48(SB)/8, $0x0000000000000201
+DATA compressPerm<>+56(SB)/8, $0x0000000000020100
+DATA compressPerm<>+64(SB)/8, $0x0000000000000003
+DATA compressPerm<>+72(SB)/8, $0x0000000000000300
+DATA compressPerm<>+80(SB)/8, $0x0000000000000301
+DATA compressPerm<>+88(SB)/8, $0x0000000000030100
+DATA compressPerm<>+96(SB)/8, $0x0000000000000302
+DATA compressPerm<>+104(SB)/8, $0x0000000000030200
+DATA compressPerm<>+112(SB)/8, $0x0000000000030201
+DATA compressPerm<>+120(SB)/8, $0x0000000003020100
+DATA compressPerm<>+128(SB)/8, $0x0000000000000004
+DATA compressPerm<>+136(SB)/8, $0x0000000000000400
+DATA compressPerm<>+144(SB)/8, $0x0000000000000401
+DATA compressPerm<>+152(SB)/8, $0x0000000000040100
+DATA compressPerm<>+160(SB)/8, $0x0000000000000402
+DATA compressPerm<>+168(SB)/8, $0x0000000000040200
+DATA compressPerm<>+176(SB)/8, $0x0000000000040201
+DATA compressPerm<>+184(SB)/8, $0x0000000004020100
+DATA compressPerm<>+192(SB)/8, $0x0000000000000403
+DATA compressPerm<>+200(SB)/8, $0x0000000000040300
+DATA compressPerm<>+208(SB)/8, $0x0000000000040301
+DATA compressPerm<>+216(SB)/8, $0x0000000004030100
+DATA compressPerm<>+224(SB)/8, $0x0000000000040302
+DATA compressPerm<>+232(SB)/8, $0x0000000004030200
+DATA compressPerm<>+240(SB)/8, $0x0000000004030201
+DATA compressPerm<>+248(SB)/8, $0x0000000403020100
+DATA compressPerm<>+256(SB)/8, $0x0000000000000005
+DATA compressPerm<>+264(SB)/8, $0x0000000000000500
+DATA compressPerm<>+272(SB)/8, $0x0000000000000501
+DATA compressPerm<>+280(SB)/8, $0x0000000000050100
+DATA compressPerm<>+288(SB)/8, $0x0000000000000502
+DATA compressPerm<>+296(SB)/8, $0x0000000000050200
+DATA compressPerm<>+304(SB)/8, $0x0000000000050201
+DATA compressPerm<>+312(SB)/8, $0x0000000005020100
+DATA compressPerm<>+320(SB)/8, $0x0000000000000503
+DATA compressPerm<>+328(SB)/8, $0x0000000000050300
+DATA compressPerm<>+336(SB)/8, $0x0000000000050301
+DATA compressPerm<>+344(SB)/8, $0x0000000005030100
+DATA compressPerm<>+352(SB)/8, $0x0000000000050302
+DATA compressPerm<>+360(SB)/8, $0x0000000005030200
+DATA compressPerm<>+368(SB)/8, $0x0000000005030201
+DATA compressPerm<>+376(SB)/8, $0x0000000503020100
+DATA compressPerm<>+384(SB)/8, $0x0000000000000504
+DATA compressPerm<>+392(SB)/8, $0x0000000000050400
+DATA compressPerm<>+400(SB)/8, $0x0000000000050401
+DATA compressPerm<>+408(SB)/8, $0x0000000005040100
+DATA compressPerm<>+416(SB)/8, $0x0000000000050402
+DATA compressPerm<>+424(SB)/8, $0x0000000005040200
+DATA compressPerm<>+432(SB)/8, $0x0000000005040201
+DATA compressPerm<>+440(SB)/8, $0x0000000504020100
+DATA compressPerm<>+448(SB)/8, $0x0000000000050403
+DATA compressPerm<>+456(SB)/8, $0x0000000005040300
+DATA compressPerm<>+464(SB)/8, $0x0000000005040301
+DATA compressPerm<>+472(SB)/8, $0x0000000504030100
+DATA compressPerm<>+480(SB)/8, $0x0000000005040302
+DATA compressPerm<>+488(SB)/8, $0x0000000504030200
+DATA compressPerm<>+496(SB)/8, $0x0000000504030201
+DATA compressPerm<>+504(SB)/8, $0x0000050403020100
+DATA compressPerm<>+512(SB)/8, $0x0000000000000006
+DATA compressPerm<>+520(SB)/8, $0x0000000000000600
+DATA compressPerm<>+528(SB)/8, $0x0000000000000601
+DATA compressPerm<>+536(SB)/8, $0x0000000000060100
+DATA compressPerm<>+544(SB)/8, $0x0000000000000602
+DATA compressPerm<>+552(SB)/8, $0x0000000000060200
+DATA compressPerm<>+560(SB)/8, $0x0000000000060201
+DATA compressPerm<>+568(SB)/8, $0x0000000006020100
+DATA compressPerm<>+576(SB)/8, $0x0000000000000603
+DATA compressPerm<>+584(SB)/8, $0x0000000000060300
+DATA compressPerm<>+592(SB)/8, $0x0000000000060301
+DATA compressPerm<>+600(SB)/8, $0x0000000006030100
+DATA compressPerm<>+608(SB)/8, $0x0000000000060302
+DATA compressPerm<>+616(SB)/8, $0x0000000006030200
+DATA compressPerm<>+624(SB)/8, $0x0000000006030201
+DATA compressPerm<>+632(SB)/8, $0x0000000603020100
+DATA compressPerm<>+640(SB)/8, $0x0000000000000604
+DATA compressPerm<>+648(SB)/8, $0x0000000000060400
+DATA compressPerm<>+656(SB)/8, $0x0000000000060401
+DATA compressPerm<>+664(SB)/8, $0x0000000006040100
+DATA compressPerm<>+672(SB)/8, $0x0000000000060402
+DATA compressPerm<>+680(SB)/8, $0x0000000006040200
+DATA compressPerm<>+688(SB)/8, $0x0000000006040201
+DATA compressPerm<>+696(SB)/8, $0x0000000604020100
+DATA compressPerm<>+704(SB)/8, $0x0000000000060403
+DATA compressPerm<>+712(SB)/8, $0x0000000006040300
+DATA compressPerm<>+720(SB)/8, $0x0000000006040301
+DATA compressPerm<>+728(SB)/8, $0x0000000604030100
+DATA compressPerm<>+736(SB)/8, $0x0000000006040302
+DATA compressPerm<>+744(SB)/8, $0x0000000604030200
+DATA compressPerm<>+752(SB)/8, $0x0000000604030201
+DATA compressPerm<>+760(SB)/8, $0x0000060403020100
+DATA compressPerm<>+768(SB)/8, $0x0000000000000605
+DATA compressPerm<>+776(SB)/8, $0x0000000000060500
+DATA compressPerm<>+784(SB)/8, $0x0000000000060501
+DATA compressPerm<>+792(SB)/8, $0x0000000006050100
+DATA compressPerm<>+800(SB)/8, $0x0000000000060502
+DATA compressPerm<>+808(SB)/8, $0x0000000006050200
+DATA compressPerm<>+816(SB)/8, $0x0000000006050201
+DATA compressPerm<>+824(SB)/8, $0x0000000605020100
+DATA compressPerm<>+832(SB)/8, $0x0000000000060503
+DATA compressPerm<>+840(SB)/8, $0x0000000006050300
+DATA compressPerm<>+848(SB)/8, $0x0000000006050301
+DATA compressPerm<>+856(SB)/8, $0x0000000605030100
+DATA compressPerm<>+864(SB)/8, $0x0000000006050302
+DATA compressPerm<>+872(SB)/8, $0x0000000605030200
+DATA compressPerm<>+880(SB)/8, $0x0000000605030201
+DATA compressPerm<>+888(SB)/8, $0x0000060503020100
+DATA compressPerm<>+896(SB)/8, $0x0000000000060504
+DATA compressPerm<>+904(SB)/8, $0x0000000006050400
+DATA compressPerm<>+912(SB)/8, $0x0000000006050401
+DATA compressPerm<>+920(SB)/8, $0x0000000605040100
+DATA compressPerm<>+928(SB)/8, $0x0000000006050402
+DATA compressPerm<>+936(SB)/8, $0x0000000605040200
+DATA compressPerm<>+944(SB)/8, $0x0000000605040201
+DATA compressPerm<>+952(SB)/8, $0x0000060504020100
+DATA compressPerm<>+960(SB)/8, $0x0000000006050403
+DATA compressPerm<>+968(SB)/8, $0x0000000605040300
+DATA compressPerm<>+976(SB)/8, $0x0000000605040301
+DATA compressPerm<>+984(SB)/8, $0x0000060504030100
+DATA compressPerm<>+992(SB)/8, $0x0000000605040302
+DATA compressPerm<>+1000(SB)/8, $0x0000060504030200
+DATA compressPerm<>+1008(SB)/8, $0x0000060504030201
+DATA compressPerm<>+1016(SB)/8, $0x0006050403020100
+DATA compressPerm<>+1024(SB)/8, $0x0000000000000007
+DATA compressPerm<>+1032(SB)/8, $0x0000000000000700
+DATA compressPerm<>+1040(SB)/8, $0x0000000000000701
+DATA compressPerm<>+1048(SB)/8, $0x0000000000070100
+DATA compressPerm<>+1056(SB)/8, $0x0000000000000702
+DATA compressPerm<>+1064(SB)/8, $0x0000000000070200
+DATA compressPerm<>+1072(SB)/8, $0x0000000000070201
+DATA compressPerm<>+1080(SB)/8, $0x0000000007020100
+DATA compressPerm<>+1088(SB)/8, $0x0000000000000703
+DATA compressPerm<>+1096(SB)/8, $0x0000000000070300
+DATA compressPerm<>+1104(SB)/8, $0x0000000000070301
+DATA compressPerm<>+1112(SB)/8, $0x0000000007030100
+DATA compressPerm<>+1120(SB)/8, $0x0000000000070302
+DATA compressPerm<>+1128(SB)/8, $0x0000000007030200
+DATA compressPerm<>+1136(SB)/8, $0x0000000007030201
+DATA compressPerm<>+1144(SB)/8, $0x0000000703020100
+DATA compressPerm<>+1152(SB)/8, $0x0000000000000704
+DATA compressPerm<>+1160(SB)/8, $0x0000000000070400
+DATA compressPerm<>+1168(SB)/8, $0x0000000000070401
+DATA compressPerm<>+1176(SB)/8, $0x0000000007040100
+DATA compressPerm<>+1184(SB)/8, $0x0000000000070402
+DATA compressPerm<>+1192(SB)/8, $0x0000000007040200
+DATA compressPerm<>+1200(SB)/8, $0x0000000007040201
+DATA compressPerm<>+1208(SB)/8, $0x0000000704020100
+DATA compressPerm<>+1216(SB)/8, $0x0000000000070403
+DATA compressPerm<>+1224(SB)/8, $0x0000000007040300
+DATA compressPerm<>+1232(SB)/8, $0x0000000007040301
+DATA compressPerm<>+1240(SB)/8, $0x0000000704030100
+DATA compressPerm<>+1248(SB)/8, $0x0000000007040302
+DATA compressPerm<>+1256(SB)/8, $0x0000000704030200
+DATA compressPerm<>+1264(SB)/8, $0x0000000704030201
+DATA compressPerm<>+1272(SB)/8, $0x0000070403020100
+DATA compressPerm<>+1280(SB)/8, $0x0000000000000705
+DATA compressPerm<>+1288(SB)/8, $0x0000000000070500
+DATA compressPerm<>+1296(SB)/8, $0x0000000000070501
+DATA compressPerm<>+1304(SB)/8, $0x0000000007050100
+DATA compressPerm<>+1312(SB)/8, $0x0000000000070502
+DATA compressPerm<>+1320(SB)/8, $0x0000000007050200
+DATA compressPerm<>+1328(SB)/8, $0x0000000007050201
+DATA compressPerm<>+1336(SB)/8, $0x0000000705020100
+DATA compressPerm<>+1344(SB)/8, $0x0000000000070503
+DATA compressPerm<>+1352(SB)/8, $0x0000000007050300
+DATA compressPerm<>+1360(SB)/8, $0x0000000007050301
+DATA compressPerm<>+1368(SB)/8, $0x0000000705030100
+DATA compressPerm<>+1376(SB)/8, $0x0000000007050302
+DATA compressPerm<>+1384(SB)/8, $0x0000000705030200
+DATA compressPerm<>+1392(SB)/8, $0x0000000705030201
+DATA compressPerm<>+1400(SB)/8, $0x0000070503020100
+DATA compressPerm<>+1408(SB)/8, $0x0000000000070504
+DATA compressPerm<>+1416(SB)/8, $0x0000000007050400
+DATA compressPerm<>+1424(SB)/8, $0x0000000007050401
+DATA compressPerm<>+1432(SB)/8, $0x0000000705040100
+DATA compressPerm<>+1440(SB)/8, $0x0000000007050402
+DATA compressPerm<>+1448(SB)/8, $0x0000000705040200
+DATA compressPerm<>+1456(SB)/8, $0x0000000705040201
+DATA compressPerm<>+1464(SB)/8, $0x0000070504020100
+DATA compressPerm<>+1472(SB)/8, $0x0000000007050403
+DATA compressPerm<>+1480(SB)/8, $0x0000000705040300
+DATA compressPerm<>+1488(SB)/8, $0x0000000705040301
+DATA compressPerm<>+1496(SB)/8, $0x0000070504030100
+DATA compressPerm<>+1504(SB)/8, $0x0000000705040302
+DATA compressPerm<>+1512(SB)/8, $0x0000070504030200
+DATA compressPerm<>+1520(SB)/8, $0x0000070504030201
+DATA compressPerm<>+1528(SB)/8, $0x0007050403020100
+DATA compressPerm<>+1536(SB)/8, $0x0000000000000706
+DATA compressPerm<>+1544(SB)/8, $0x0000000000070600
+DATA compressPerm<>+1552(SB)/8, $0x0000000000070601
+DATA compressPerm<>+1560(SB)/8, $0x0000000007060100
+DATA compressPerm<>+1568(SB)/8, $0x0000000000070602
+DATA compressPerm<>+1576(SB)/8, $0x0000000007060200
+DATA compressPerm<>+1584(SB)/8, $0x0000000007060201
+DATA compressPerm<>+1592(SB)/8, $0x0000000706020100
+DATA compressPerm<>+1600(SB)/8, $0x0000000000070603
+DATA compressPerm<>+1608(SB)/8, $0x0000000007060300
+DATA compressPerm<>+1616(SB)/8, $0x0000000007060301
+DATA compressPerm<>+1624(SB)/8, $0x0000000706030100
+DATA compressPerm<>+1632(SB)/8, $0x0000000007060302
+DATA compressPerm<>+1640(SB)/8, $0x0000000706030200
+DATA compressPerm<>+1648(SB)/8, $0x0000000706030201
+DATA compressPerm<>+1656(SB)/8, $0x0000070603020100
+DATA compressPerm<>+1664(SB)/8, $0x0000000000070604
+DATA compressPerm<>+1672(SB)/8, $0x0000000007060400
+DATA compressPerm<>+1680(SB)/8, $0x0000000007060401
+DATA compressPerm<>+1688(SB)/8, $0x0000000706040100
+DATA compressPerm<>+1696(SB)/8, $0x0000000007060402
+DATA compressPerm<>+1704(SB)/8, $0x0000000706040200
+DATA compressPerm<>+1712(SB)/8, $0x0000000706040201
+DATA compressPerm<>+1720(SB)/8, $0x0000070604020100
+DATA compressPerm<>+1728(SB)/8, $0x0000000007060403
+DATA compressPerm<>+1736(SB)/8, $0x0000000706040300
+DATA compressPerm<>+1744(SB)/8, $0x0000000706040301
+DATA compressPerm<>+1752(SB)/8, $0x0000070604030100
+DATA compressPerm<>+1760(SB)/8, $0x0000000706040302
+DATA compressPerm<>+1768(SB)/8, $0x0000070604030200
+DATA compressPerm<>+1776(SB)/8, $0x0000070604030201
+DATA compressPerm<>+1784(SB)/8, $0x0007060403020100
+DATA compressPerm<>+1792(SB)/8, $0x0000000000070605
+DATA compressPerm<>+1800(SB)/8, $0x0000000007060500
+DATA compressPerm<>+1808(SB)/8, $0x0000000007060501
+DATA compressPerm<>+1816(SB)/8, $0x0000000706050100
+DATA compressPerm<>+1824(SB)/8, $0x0000000007060502
+DATA compressPerm<>+1832(SB)/8, $0x0000000706050200
+DATA compressPerm<>+1840(SB)/8, $0x0000000706050201
+DATA compressPerm<>+1848(SB)/8, $0x0000070605020100
+DATA compressPerm<>+1856(SB)/8, $0x0000000007060503
+DATA compressPerm<>+1864(SB)/8, $0x0000000706050300
+DATA compressPerm<>+1872(SB)/8, $0x0000000706050301
+DATA compressPerm<>+1880(SB)/8, $0x0000070605030100
+DATA compressPerm<>+1888(SB)/8, $0x0000000706050302
+DATA compressPerm<>+1896(SB)/8, $0x0000070605030200
+DATA compressPerm<>+1904(SB)/8, $0x0000070605030201
+DATA compressPerm<>+1912(SB)/8, $0x0007060503020100
+DATA compressPerm<>+1920(SB)/8, $0x0000000007060504
+DATA compressPerm<>+1928(SB)/8, $0x0000000706050400
+DATA compressPerm<>+1936(SB)/8, $0x0000000706050401
+DATA compressPerm<>+1944(SB)/8, $0x0000070605040100
+DATA compressPerm<>+1952(SB)/8, $0x0000000706050402
+DATA compressPerm<>+1960(SB)/8, $0x0000070605040200
+DATA compressPerm<>+1968(SB)/8, $0x0000070605040201
+DATA compressPerm<>+1976(SB)/8, $0x0007060504020100
+DATA compressPerm<>+1984(SB)/8, $0x0000000706050403
+DATA compressPerm<>+1992(SB)/8, $0x0000070605040300
+DATA compressPerm<>+2000(SB)/8, $0x0000070605040301
+DATA compressPerm<>+2008(SB)/8, $0x0007060504030100
+DATA compressPerm<>+2016(SB)/8, $0x0000070605040302
+DATA compressPerm<>+2024(SB)/8, $0x0007060504030200
+DATA compressPerm<>+2032(SB)/8, $0x0007060504030201
+DATA compressPerm<>+2040(SB)/8, $0x0706050403020100
+GLOBL compressPerm<>(SB), RODATA|NOPTR, $2048
+
+// func compressAVX2(n int, x *float32, idx *int32, val *float32) int
+// Lists the nonzero values of x[0:n] (NaN included, ±0 not) in val and their
+// indices in idx, in order, and returns their number (BX). Eight values at a
+// time: VCMPPS against zero (Y15) and VMOVMSKPS give the mask of nonzero
+// values, compressPerm the positions to gather them from (Y2), VPERMPS the
+// values (Y3) and the positions plus the index of the first (Y14) their
+// indices. idx and val are written 8 values at a time: they must have room
+// for n+7 values. The last n mod 8 values are loaded by VMASKMOVPS under the
+// lane mask Y4, which reads nothing past x[n-1] and gives zeros past it.
+TEXT ·compressAVX2(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ idx+16(FP), DI
+	MOVQ val+24(FP), R8
+	LEAQ compressPerm<>(SB), R10
+	XORQ BX, BX
+	VXORPS Y15, Y15, Y15
+	VPXOR Y14, Y14, Y14
+	MOVL $8, AX
+	MOVQ AX, X13
+	VPBROADCASTD X13, Y13
+cloop:
+	CMPQ CX, $8
+	JLT ctail
+	VMOVUPS (SI), Y0
+	VCMPPS $4, Y15, Y0, Y1
+	VMOVMSKPS Y1, AX
+	VPMOVZXBD (R10)(AX*8), Y2
+	VPERMPS Y0, Y2, Y3
+	VPADDD Y14, Y2, Y2
+	VMOVUPS Y3, (R8)(BX*4)
+	VMOVDQU Y2, (DI)(BX*4)
+	POPCNTL AX, AX
+	ADDQ AX, BX
+	VPADDD Y13, Y14, Y14
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JMP cloop
+ctail:
+	TESTQ CX, CX
+	JZ cdone
+	LEAQ laneMask<>+64(SB), AX
+	SHLQ $2, CX
+	SUBQ CX, AX
+	VMOVDQU (AX), Y4
+	VMASKMOVPS (SI), Y4, Y0
+	VCMPPS $4, Y15, Y0, Y1
+	VMOVMSKPS Y1, AX
+	VPMOVZXBD (R10)(AX*8), Y2
+	VPERMPS Y0, Y2, Y3
+	VPADDD Y14, Y2, Y2
+	VMOVUPS Y3, (R8)(BX*4)
+	VMOVDQU Y2, (DI)(BX*4)
+	POPCNTL AX, AX
+	ADDQ AX, BX
+cdone:
+	MOVQ BX, ret+32(FP)
+	VZEROUPPER
+	RET
