@@ -13,6 +13,7 @@ package sgemm
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/aegraph/aegraph/internal/par"
 )
@@ -65,7 +66,9 @@ func denseGemm(workers int, transA, transB bool, m, n, k int, alpha float32, a [
 	j := jobs.Get().(*job)
 	defer jobs.Put(j)
 	j.init(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	par.Do(j, min(workers, j.mPanels*j.nPanels))
+	workers = min(workers, j.mPanels*j.nPanels)
+	j.chunks = chunks(j.mPanels*j.nPanels, workers)
+	par.Do(j, workers)
 }
 
 // job is one Gemm call's shared, read-only state.
@@ -76,10 +79,12 @@ type job struct {
 	a, b, c          []float32
 	lda, ldb, ldc    int
 	mPanels, nPanels int
+	chunks           int   // runs of tiles
+	next             int64 // the next run to take (atomic)
 }
 
 func (j *job) init(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	*j = job{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	*j = job{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, chunks: 1}
 	j.mPanels = (m + mr - 1) / mr
 	j.nPanels = (n + nr - 1) / nr
 	j.depth = blockDepth(k)
@@ -102,15 +107,42 @@ type worker struct {
 
 var workerPool = sync.Pool{New: func() any { return new(worker) }}
 
-// Run computes worker w's tiles: a contiguous run of the tiles taken column
-// of tiles by column of tiles, so that a packed B panel serves a whole column.
-// Blocks of k are the outer loop (the B panel's block stays in L1 across the
-// column); within a tile they are summed in order, as a single worker would.
-func (j *job) Run(w, workers int) {
+// chunksPerWorker is how many runs of tiles (or rows) a call is cut into
+// per worker. The workers take the runs in turn as they come free, so a
+// worker that starts late (waking a parked goroutine on another core takes
+// tens of microseconds, a fifth of a 128×256×784 product) leaves its share
+// to the others instead of holding up the call.
+const chunksPerWorker = 8
+
+// chunks is the number of runs of n items for workers workers.
+func chunks(n, workers int) int {
+	if workers <= 1 {
+		return 1
+	}
+	return min(n, chunksPerWorker*workers)
+}
+
+// Run computes runs of tiles, taken in turn until none is left. A run is
+// contiguous in the tiles taken column of tiles by column of tiles, so that
+// a packed B panel serves a whole column. Blocks of k are the outer loop
+// (the B panel's block stays in L1 across the column); within a tile they
+// are summed in order, so a tile's result does not depend on which worker
+// computes it.
+func (j *job) Run(_, _ int) {
 	s := workerPool.Get().(*worker)
 	defer workerPool.Put(s)
 	tiles := j.mPanels * j.nPanels
-	first, last := w*tiles/workers, (w+1)*tiles/workers
+	for {
+		c := int(atomic.AddInt64(&j.next, 1) - 1)
+		if c >= j.chunks {
+			return
+		}
+		j.tiles(s, c*tiles/j.chunks, (c+1)*tiles/j.chunks)
+	}
+}
+
+// tiles computes the tiles first … last−1.
+func (j *job) tiles(s *worker, first, last int) {
 	for p0 := 0; p0 < j.k; p0 += j.depth {
 		d := min(j.depth, j.k-p0)
 		beta := j.beta

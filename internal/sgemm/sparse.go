@@ -2,6 +2,7 @@ package sgemm
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/aegraph/aegraph/internal/par"
 )
@@ -55,6 +56,8 @@ type sparseJob struct {
 	beta           float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
+	chunks         int   // runs of rows
+	next           int64 // the next run to take (atomic)
 }
 
 var sparseJobs = sync.Pool{New: func() any { return new(sparseJob) }}
@@ -70,18 +73,30 @@ var sparseScratches = sync.Pool{New: func() any { return new(sparseScratch) }}
 func sparseGemm(workers, m, n, k int, beta float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	j := sparseJobs.Get().(*sparseJob)
 	defer sparseJobs.Put(j)
-	*j = sparseJob{m: m, n: n, k: k, depth: blockDepth(k), beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
+	*j = sparseJob{m: m, n: n, k: k, depth: blockDepth(k), beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, chunks: chunks(m, workers)}
 	par.Do(j, workers)
 }
 
-func (j *sparseJob) Run(w, workers int) {
+// Run computes runs of rows, taken in turn until none is left (as job.Run).
+func (j *sparseJob) Run(_, _ int) {
 	s := sparseScratches.Get().(*sparseScratch)
 	defer sparseScratches.Put(s)
 	if cap(s.idx) < j.depth+16 {
 		s.idx, s.val = make([]int32, j.depth+16), make([]float32, j.depth+16)
 	}
 	idx, val := s.idx[:j.depth+16], s.val[:j.depth+16]
-	for i := w * j.m / workers; i < (w+1)*j.m/workers; i++ {
+	for {
+		c := int(atomic.AddInt64(&j.next, 1) - 1)
+		if c >= j.chunks {
+			return
+		}
+		j.rows(idx, val, c*j.m/j.chunks, (c+1)*j.m/j.chunks)
+	}
+}
+
+// rows computes the rows first … last−1 of C.
+func (j *sparseJob) rows(idx []int32, val []float32, first, last int) {
+	for i := first; i < last; i++ {
 		row := j.a[i*j.lda : i*j.lda+j.k]
 		cRow := j.c[i*j.ldc : i*j.ldc+j.n]
 		for p0 := 0; p0 < j.k; p0 += j.depth {
