@@ -1,6 +1,8 @@
 package sgemm
 
 import (
+	"math/bits"
+
 	"github.com/aegraph/aegraph/internal/canon"
 	"github.com/aegraph/aegraph/internal/isa"
 )
@@ -125,4 +127,59 @@ func compressGo(x []float32, idx []int32, val []float32) int {
 		}
 	}
 	return n
+}
+
+// asmKernels are one path's assembly kernels, on pointers; bind wraps them
+// in the checks that keep every access inside the slices, the same for
+// every path.
+type asmKernels struct {
+	dense      func(k int, a *float32, ai, ap int, b *float32, bp int, c *float32, ldc int, add bool)
+	sparse     func(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, add bool)
+	sparseCols func(nnz int, idx *int32, val *float32, b *float32, ldb int, c *float32, cols int, add bool) // the cols (1–16) low columns
+	compress   func(n int, x *float32, idx *int32, val *float32) int                                        // writes fewer than 16 past n
+}
+
+func (k asmKernels) bind() kernelSet {
+	return kernelSet{
+		dense: func(d int, a []float32, ai, ap int, b []float32, bp int, c []float32, ldc int, add bool) {
+			if d == 0 {
+				kernelGo(d, a, ai, ap, b, bp, c, ldc, add)
+				return
+			}
+			_ = a[(mr-1)*ai+(d-1)*ap]
+			_ = b[(d-1)*bp+nr-1]
+			_ = c[(mr-1)*ldc+nr-1]
+			k.dense(d, &a[0], ai, ap, &b[0], bp, &c[0], ldc, add)
+		},
+		sparse: func(nnz int, idx []int32, val []float32, b []float32, ldb int, c []float32, add bool) {
+			_ = c[sparseWidth-1]
+			_ = b[sparseWidth-1]
+			if nnz > 0 {
+				_ = val[nnz-1]
+				_ = b[int(idx[nnz-1])*ldb+sparseWidth-1] // idx is increasing
+			}
+			k.sparse(nnz, &idx[0], &val[0], &b[0], ldb, &c[0], add)
+		},
+		sparseMask: func(nnz int, idx []int32, val []float32, b []float32, ldb int, c []float32, mask uint16, add bool) {
+			w := bits.Len16(mask) // the set bits are the low ones
+			if w == 0 {
+				return
+			}
+			_ = c[w-1]
+			_ = b[w-1]
+			if nnz > 0 {
+				_ = val[nnz-1]
+				_ = b[int(idx[nnz-1])*ldb+w-1]
+			}
+			k.sparseCols(nnz, &idx[0], &val[0], &b[0], ldb, &c[0], w, add)
+		},
+		compress: func(x []float32, idx []int32, val []float32) int {
+			if len(x) == 0 {
+				return 0
+			}
+			_ = idx[len(x)+15]
+			_ = val[len(x)+15]
+			return k.compress(len(x), &x[0], &idx[0], &val[0])
+		},
+	}
 }
