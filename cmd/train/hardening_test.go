@@ -169,7 +169,24 @@ func folderState(t *testing.T, dir string) map[string]string {
 // others, except for the names in ignore.
 func sameFolder(t *testing.T, dir string, before map[string]string, ignore ...string) {
 	t.Helper()
+	sameFolderBut(t, dir, before, func(string) bool { return false }, ignore...)
+}
+
+// sameFolderBut is sameFolder that also passes over the files for which
+// skip is true.
+func sameFolderBut(t *testing.T, dir string, before map[string]string, skip func(name string) bool, ignore ...string) {
+	t.Helper()
 	after := folderState(t, dir)
+	for name := range after {
+		if skip(name) {
+			delete(after, name)
+		}
+	}
+	for name := range before {
+		if skip(name) {
+			delete(before, name)
+		}
+	}
 	for _, name := range ignore {
 		delete(before, name)
 		delete(after, name)
