@@ -95,16 +95,25 @@ func expNegAbs(x float32) float32 {
 	if t != t {
 		return t
 	}
-	kf := float32(math.RoundToEven(float64(float32(t * log2e))))
-	r := canon.FMA(-kf, ln2hi, t)
+	p, k := expSplit(t)
+	return p * pow2(k)
+}
+
+// expSplit writes e^x = p·2^k: k = round(x·log2e), r = x − k·ln2 in two
+// fused steps (Cody–Waite, the constants of Cephes' expf), p = e^r by its
+// Taylor polynomial to r⁶ in fused Horner steps. The assembly kernels
+// compute the same steps.
+func expSplit(x float32) (p float32, k int32) {
+	kf := float32(math.RoundToEven(float64(float32(x * log2e))))
+	r := canon.FMA(-kf, ln2hi, x)
 	r = canon.FMA(-kf, ln2lo, r)
-	p := canon.FMA(1.0/720, r, 1.0/120)
+	p = canon.FMA(1.0/720, r, 1.0/120)
 	p = canon.FMA(p, r, 1.0/24)
 	p = canon.FMA(p, r, 1.0/6)
 	p = canon.FMA(p, r, 0.5)
 	p = canon.FMA(p, r, 1)
 	p = canon.FMA(p, r, 1)
-	return p * math.Float32frombits(uint32(int32(kf)+127)<<23)
+	return p, int32(kf)
 }
 
 // Exp32 is e^x in float32 arithmetic, within 3 ulp, the same bits on every
@@ -121,17 +130,9 @@ func Exp32(x float32) float32 {
 	case x < -104:
 		return 0
 	}
-	kf := float32(math.RoundToEven(float64(float32(x * log2e))))
-	r := canon.FMA(-kf, ln2hi, x)
-	r = canon.FMA(-kf, ln2lo, r)
-	p := canon.FMA(1.0/720, r, 1.0/120)
-	p = canon.FMA(p, r, 1.0/24)
-	p = canon.FMA(p, r, 1.0/6)
-	p = canon.FMA(p, r, 0.5)
-	p = canon.FMA(p, r, 1)
-	p = canon.FMA(p, r, 1)
-	k1 := int32(kf) / 2
-	k2 := int32(kf) - k1
+	p, k := expSplit(x)
+	k1 := k / 2
+	k2 := k - k1
 	p = float32(p * pow2(k1)) // exact: p·2^k1 is a normal number
 	return p * pow2(k2)
 }
